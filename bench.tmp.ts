@@ -1,0 +1,25 @@
+import { openDatabase, migrateDatabase } from './src/db/client';
+import { seedDemoCity } from './src/seed/demo-city';
+import { sql } from 'drizzle-orm';
+const scale = Number(process.argv[2] ?? 1);
+let t = performance.now();
+const database = await openDatabase({});
+console.log('open', ((performance.now() - t) / 1000).toFixed(2)); t = performance.now();
+await migrateDatabase(database);
+console.log('migrate', ((performance.now() - t) / 1000).toFixed(2)); t = performance.now();
+const counts = await seedDemoCity(database.db, { scale });
+console.log('seed', ((performance.now() - t) / 1000).toFixed(2), 'statements', database.statements.count, counts);
+const q = async (s: string) => { const r = await database.db.execute(sql.raw(s)); console.log(JSON.stringify((r as any).rows ?? r)); };
+await q(`select count(*) filter (where phone is not null)::float/count(*) phone, count(*) filter (where registration='FLOATING')::float/count(*) floating, count(*) filter (where 'PARTY_MEMBER'=any(tags))::float/count(*) filter (where birth_date <= '2008-11-01') party, count(*) filter (where birth_date > '2010-11-01')::float/count(*) under16, avg(extract(year from age('2026-11-01', birth_date))) avg_age from residents`);
+await q(`select t, count(*) from residents, unnest(tags) t group by t order by t`);
+await q(`select n, count(*) from (select count(*) n from residents group by household_id) x group by n order by n`);
+await q(`select name, id_card_number, phone, gender, birth_date, registration, tags, householder from residents order by id limit 12`);
+await q(`select name, address, floors from buildings order by id limit 3`);
+await q(`select room, address, floor_area from households order by id limit 3`);
+await q(`select code, name, boundary::text from grids order by id limit 5`);
+await q(`select role, count(*) from staff_assignments group by role order by role`);
+await q(`select count(*) from (select staff_member_id from staff_assignments group by 1 having count(*) > 1) x`);
+await q(`select pg_size_pretty(pg_database_size(current_database())) db, (select pg_size_pretty(pg_total_relation_size('residents'))) residents, (select pg_size_pretty(pg_total_relation_size('households'))) households`);
+
+const mem = process.memoryUsage(); console.log('rss MB', Math.round(mem.rss / 1e6), 'heap MB', Math.round(mem.heapUsed / 1e6));
+await database.close();

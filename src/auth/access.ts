@@ -1,0 +1,119 @@
+import {
+  getNamedType, GraphQLError, isObjectType, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema,
+} from 'graphql';
+import { forbidden, unauthenticated } from '../graphql/errors';
+import { Role } from './roles';
+import type { Viewer } from './viewer';
+
+/** Who may use a field: everyone, any signed-in role, or the roles listed. */
+export type Rule = 'PUBLIC' | readonly Role[];
+
+const ALL_ROLES = Object.values(Role);
+const STAFF = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
+const ADMIN = [Role.CITY_ADMIN] as const;
+const STREET_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER] as const;
+const COMMUNITY_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY] as const;
+/** Roles that work with residents face to face and may reveal whole ID numbers and phones. */
+const PERSONAL_DATA = [Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
+
+/**
+ * Every root field of the schema: who may call it. Row scope (which rows) is applied
+ * by the services and loaders; this table says who may ask at all. A root field missing
+ * here is refused (and a test fails).
+ */
+export const ROOT_FIELDS: Record<string, Rule> = {
+  'Query.node': 'PUBLIC',
+  'Query.nodes': 'PUBLIC',
+  'Query.districts': 'PUBLIC',
+  'Query.streets': 'PUBLIC',
+  'Query.communities': 'PUBLIC',
+  'Query.grids': 'PUBLIC',
+  'Query.gridAt': 'PUBLIC',
+  'Query.gridByCode': 'PUBLIC',
+  'Query.staffAssignments': 'PUBLIC',
+  'Query.buildings': ALL_ROLES,
+  'Query.households': ALL_ROLES,
+  'Query.residents': ALL_ROLES,
+  'Query.viewer': 'PUBLIC',
+  'Mutation.streetCreate': ADMIN,
+  'Mutation.streetUpdate': STREET_UP,
+  'Mutation.communityCreate': STREET_UP,
+  'Mutation.communityUpdate': COMMUNITY_UP,
+  'Mutation.gridCreate': COMMUNITY_UP,
+  'Mutation.gridUpdate': COMMUNITY_UP,
+  'Mutation.buildingCreate': STAFF,
+  'Mutation.buildingUpdate': STAFF,
+  'Mutation.householdCreate': STAFF,
+  'Mutation.householdUpdate': STAFF,
+  'Mutation.residentCreate': STAFF,
+  'Mutation.residentUpdate': STAFF,
+  'Mutation.staffAssignmentCreate': COMMUNITY_UP,
+  'Mutation.staffAssignmentUpdate': COMMUNITY_UP,
+};
+
+/** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
+export const PROTECTED_TYPES: Record<string, Rule> = {
+  Building: ALL_ROLES,
+  Household: ALL_ROLES,
+  Resident: ALL_ROLES,
+  UnitStats: STAFF,
+  ResidentPersonalData: PERSONAL_DATA,
+};
+
+/** Sensitive fields of otherwise readable types. */
+export const PROTECTED_FIELDS: Record<string, Rule> = {
+  'Street.stats': STAFF,
+  'Community.stats': STAFF,
+  'Grid.stats': STAFF,
+  'Resident.personalData': PERSONAL_DATA,
+};
+
+function typeRule(typeName: string): Rule | undefined {
+  const base = typeName.replace(/(Connection|Edge)$/, '');
+  return PROTECTED_TYPES[base];
+}
+
+function allows(rule: Rule, viewer: Viewer): boolean {
+  return rule === 'PUBLIC' || (viewer.role !== null && rule.includes(viewer.role));
+}
+
+function refusal(viewer: Viewer, coordinate: string): GraphQLError {
+  return viewer.role === null
+    ? unauthenticated(`${coordinate} needs a token.`)
+    : forbidden(`A ${viewer.role} may not use ${coordinate}.`);
+}
+
+/**
+ * The one access check: walks the whole operation before anything runs, over HTTP and
+ * WebSocket alike, and returns the first refusal. Fragments are walked too.
+ */
+export function checkAccess(schema: GraphQLSchema, document: DocumentNode, viewer: Viewer): GraphQLError | null {
+  const typeInfo = new TypeInfo(schema);
+  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  let refused: GraphQLError | null = null;
+  visit(document, visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      if (refused) return false;
+      const parent = typeInfo.getParentType();
+      const fieldName = node.name.value;
+      if (!parent || fieldName.startsWith('__')) return undefined;
+      const coordinate = `${parent.name}.${fieldName}`;
+      if (rootTypes.has(parent.name)) {
+        const rule = ROOT_FIELDS[coordinate];
+        if (!rule) {
+          refused = forbidden(`${coordinate} is in no row of the access table.`);
+        } else if (!allows(rule, viewer)) {
+          refused = refusal(viewer, coordinate);
+        }
+        return undefined;
+      }
+      const rules = [PROTECTED_FIELDS[coordinate], isObjectType(parent) ? typeRule(parent.name) : undefined];
+      const fieldType = typeInfo.getType();
+      if (fieldType) rules.push(typeRule(getNamedType(fieldType).name));
+      const broken = rules.find((rule) => rule !== undefined && !allows(rule, viewer));
+      if (broken) refused = refusal(viewer, coordinate);
+      return undefined;
+    },
+  }));
+  return refused;
+}

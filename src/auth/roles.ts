@@ -1,0 +1,33 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Roles a token may carry; later domains add theirs here. */
+export enum Role {
+  CITY_ADMIN = 'CITY_ADMIN',
+  STREET_OFFICER = 'STREET_OFFICER',
+  COMMUNITY_SECRETARY = 'COMMUNITY_SECRETARY',
+  GRID_WORKER = 'GRID_WORKER',
+  RESIDENT = 'RESIDENT',
+}
+
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What the holder of a token does in the city; with its unit it decides what the holder may see and change.',
+  valuesConfig: {
+    CITY_ADMIN: { description: 'City administrator (市级管理员): the whole city, or one district.' },
+    STREET_OFFICER: { description: 'Street office staff (街道干部): one street and everything below it.' },
+    COMMUNITY_SECRETARY: { description: 'Community party secretary (社区书记): one community.' },
+    GRID_WORKER: { description: 'Grid worker (网格员): the households of one grid and its sub-grids.' },
+    RESIDENT: { description: 'Resident (居民): their own household.' },
+  },
+});
+
+/** Kinds of unit a token's `unit` claim may name; each role takes only some. */
+export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household';
+
+export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
+  [Role.CITY_ADMIN]: [null, 'District'],
+  [Role.STREET_OFFICER]: ['Street'],
+  [Role.COMMUNITY_SECRETARY]: ['Community'],
+  [Role.GRID_WORKER]: ['Grid'],
+  [Role.RESIDENT]: ['Household'],
+};

@@ -1,0 +1,41 @@
+import path from 'node:path';
+
+/** Every setting of the process, read once from the environment. README lists them all. */
+export interface Config {
+  port: number;
+  /** postgres://… selects a PostgreSQL server; unset selects the embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  /** Demo city loaded into an empty embedded database on first start. */
+  seedOnFirstStart: boolean;
+  seedScale: number;
+  production: boolean;
+}
+
+function intSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
+  return value;
+}
+
+export const DEMO_JWT_SECRET = 'gridgov-demo-secret-change-me';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const jwtSecret = env.JWT_SECRET || DEMO_JWT_SECRET;
+  if (production && jwtSecret === DEMO_JWT_SECRET) {
+    throw new Error('JWT_SECRET must be set in production');
+  }
+  return {
+    port: intSetting('PORT', 4000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    jwtSecret,
+    seedOnFirstStart: env.SEED !== 'false',
+    seedScale: intSetting('SEED_SCALE', 1),
+    production,
+  };
+}

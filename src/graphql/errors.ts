@@ -1,0 +1,66 @@
+import { GraphQLError } from 'graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum UserErrorCode {
+  INVALID = 'INVALID',
+  REQUIRED = 'REQUIRED',
+  NOT_FOUND = 'NOT_FOUND',
+  DUPLICATE = 'DUPLICATE',
+  OUT_OF_SCOPE = 'OUT_OF_SCOPE',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  STALE_VERSION = 'STALE_VERSION',
+}
+
+registerEnumType(UserErrorCode, {
+  name: 'UserErrorCode',
+  description: 'Why a mutation refused its input. The data is unchanged whenever a payload carries any.',
+  valuesConfig: {
+    INVALID: { description: 'The value is malformed or breaks a rule (check digit, polygon, format).' },
+    REQUIRED: { description: 'A value that must be given is missing or blank.' },
+    NOT_FOUND: { description: 'The referenced object does not exist, or the viewer may not see it.' },
+    DUPLICATE: { description: 'The value must be unique and is already taken.' },
+    OUT_OF_SCOPE: { description: 'The object lies outside the part of the city the viewer may change.' },
+    INVALID_TRANSITION: { description: 'The object is not in a state that allows this action.' },
+    STALE_VERSION: { description: 'The object changed since the version the client read.' },
+  },
+});
+
+@ObjectType({ description: 'A business or validation failure of a mutation, naming the input field it concerns.', simpleResolvers: true })
+export class UserError {
+  @Field(() => [String], { nullable: true, description: 'Path to the input field, e.g. ["input", "idCardNumber"]; null when it concerns the whole input.' })
+  field!: string[] | null;
+
+  @Field(() => String, { description: 'A sentence for the person who typed the input.' })
+  message!: string;
+
+  @Field(() => UserErrorCode)
+  code!: UserErrorCode;
+}
+
+export function userError(field: string[] | null, code: UserErrorCode, message: string): UserError {
+  return { field, code, message };
+}
+
+/** Thrown by a service to refuse a mutation; the transaction rolls back and the payload carries the errors. */
+export class UserErrors extends Error {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+export function refuse(field: string[] | null, code: UserErrorCode, message: string): never {
+  throw new UserErrors([userError(field, code, message)]);
+}
+
+/** Faults of the request itself (API.md): top-level `errors` with a code. */
+export function unauthenticated(message = 'A valid token is required.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+export function badUserInput(message: string, argument?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argumentName: argument } : {}) } });
+}

@@ -1,0 +1,160 @@
+import { and, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { scopeCondition, type UnitColumns } from '../../auth/scope';
+import type { Context } from '../../context';
+import { rowsOf } from '../../db/client';
+import { OrderDirection, paginateByParent, type ForwardPageArgs, type Ordering, type Page } from '../../graphql/connection';
+import { nodeMapper, type NodeRow } from '../../graphql/node';
+import { ringToGeoJSON } from './geometry';
+import {
+  buildings, communities, districts, grids, households, residents, staffAssignments, staffMembers, streets,
+} from './grid.tables';
+import { BUILDING_UNITS, HOUSEHOLD_UNITS, RESIDENT_UNITS } from './grid.scope';
+import { maskIdCard, maskPhone } from './identity';
+
+export type DistrictRow = typeof districts.$inferSelect;
+export type StreetRow = typeof streets.$inferSelect;
+export type CommunityRow = typeof communities.$inferSelect;
+export type GridRow = typeof grids.$inferSelect;
+export type BuildingRow = typeof buildings.$inferSelect;
+export type HouseholdRow = typeof households.$inferSelect;
+export type ResidentRow = typeof residents.$inferSelect;
+export type StaffMemberRow = typeof staffMembers.$inferSelect;
+export type StaffAssignmentRow = typeof staffAssignments.$inferSelect;
+
+/** Rows as served. Whole ID numbers and phones never leave the database in a resident node. */
+export const asDistrict = nodeMapper<DistrictRow>('District');
+export const asStreet = nodeMapper<StreetRow>('Street');
+export const asCommunity = nodeMapper<CommunityRow>('Community');
+const gridNode = nodeMapper<GridRow>('Grid');
+export const asGrid = (row: GridRow) => ({ ...gridNode(row), boundary: ringToGeoJSON(row.boundary) });
+export const asBuilding = nodeMapper<BuildingRow>('Building');
+export const asHousehold = nodeMapper<HouseholdRow>('Household');
+const residentNode = nodeMapper<ResidentRow>('Resident');
+export const asResident = (row: ResidentRow) => ({
+  ...residentNode(row),
+  idCardNumber: maskIdCard(row.idCardNumber),
+  phone: row.phone === null ? null : maskPhone(row.phone),
+});
+export const asStaffMember = nodeMapper<StaffMemberRow>('StaffMember');
+export const asStaffAssignment = nodeMapper<StaffAssignmentRow>('StaffAssignment');
+
+export type GridNode = ReturnType<typeof asGrid>;
+export type ResidentNode = ReturnType<typeof asResident>;
+export type Mapped<R extends { id: number }> = NodeRow<R>;
+
+function keyed<R extends { id: number }, T>(rows: R[], keys: readonly number[], map: (row: R) => T): (T | null)[] {
+  const byId = new Map(rows.map((r) => [r.id, map(r)]));
+  return keys.map((k) => byId.get(k) ?? null);
+}
+
+/** By-id loader; `scope` limits non-public tables to what the viewer may read. */
+function byId<R extends { id: number }, T>(ctx: Context, name: string, table: PgTable, map: (row: R) => T, scope?: UnitColumns) {
+  const idColumn = (table as unknown as { id: PgColumn }).id;
+  const scoped = scope ? scopeCondition(ctx.viewer, scope) : undefined;
+  return ctx.loaders.get<number, T | null>(`${name}.byId`, async (keys) => {
+    const rows = (await ctx.db.select().from(table).where(and(inArray(idColumn, [...keys]), scoped))) as R[];
+    return keyed(rows, keys, map);
+  });
+}
+
+export const districtById = (ctx: Context) => byId(ctx, 'District', districts, asDistrict);
+export const streetById = (ctx: Context) => byId(ctx, 'Street', streets, asStreet);
+export const communityById = (ctx: Context) => byId(ctx, 'Community', communities, asCommunity);
+export const gridById = (ctx: Context) => byId(ctx, 'Grid', grids, asGrid);
+export const buildingById = (ctx: Context) => byId(ctx, 'Building', buildings, asBuilding, BUILDING_UNITS);
+export const householdById = (ctx: Context) => byId(ctx, 'Household', households, asHousehold, HOUSEHOLD_UNITS);
+export const residentById = (ctx: Context) => byId(ctx, 'Resident', residents, asResident, RESIDENT_UNITS);
+export const staffMemberById = (ctx: Context) => byId(ctx, 'StaffMember', staffMembers, asStaffMember);
+export const staffAssignmentById = (ctx: Context) => byId(ctx, 'StaffAssignment', staffAssignments, asStaffAssignment);
+
+export interface ChildList<R extends { id: number }, T> {
+  name: string;
+  table: PgTable;
+  parentColumn: PgColumn;
+  parentKey: keyof R & string;
+  ordering: Ordering;
+  map: (row: R) => T;
+  where?: SQL;
+}
+
+/** The page of children under each parent, batched into one statement per level. */
+export function childPage<R extends { id: number }, T>(ctx: Context, list: ChildList<R, T>, args: ForwardPageArgs, parentKey: number): Promise<Page<T>> {
+  const name = `${list.name}:${args.first ?? ''}:${args.after ?? ''}`;
+  const loader = ctx.loaders.get<number, Page<T>>(name, (keys) =>
+    paginateByParent<R, T>(ctx.db, { ...list, where: list.where, args }, keys),
+  );
+  return loader.load(parentKey);
+}
+
+const byIdAsc = (column: PgColumn): Ordering => ({ column, key: 'id', direction: OrderDirection.ASC });
+const byCodeAsc = (column: PgColumn): Ordering => ({ column, key: 'code', direction: OrderDirection.ASC });
+
+export const streetsOfDistrict: ChildList<StreetRow, ReturnType<typeof asStreet>> = {
+  name: 'District.streets', table: streets, parentColumn: streets.districtId, parentKey: 'districtId', ordering: byCodeAsc(streets.code), map: asStreet,
+};
+export const communitiesOfStreet: ChildList<CommunityRow, ReturnType<typeof asCommunity>> = {
+  name: 'Street.communities', table: communities, parentColumn: communities.streetId, parentKey: 'streetId', ordering: byCodeAsc(communities.code), map: asCommunity,
+};
+export const gridsOfCommunity: ChildList<GridRow, GridNode> = {
+  name: 'Community.grids', table: grids, parentColumn: grids.communityId, parentKey: 'communityId', ordering: byCodeAsc(grids.code), map: asGrid,
+};
+export const childrenOfGrid: ChildList<GridRow, GridNode> = {
+  name: 'Grid.children', table: grids, parentColumn: grids.parentGridId, parentKey: 'parentGridId', ordering: byCodeAsc(grids.code), map: asGrid,
+};
+
+export function buildingsOfGrid(ctx: Context): ChildList<BuildingRow, ReturnType<typeof asBuilding>> {
+  return {
+    name: 'Grid.buildings', table: buildings, parentColumn: buildings.gridId, parentKey: 'gridId', ordering: byIdAsc(buildings.id), map: asBuilding,
+    where: scopeCondition(ctx.viewer, BUILDING_UNITS),
+  };
+}
+export function householdsOfBuilding(ctx: Context): ChildList<HouseholdRow, ReturnType<typeof asHousehold>> {
+  return {
+    name: 'Building.households', table: households, parentColumn: households.buildingId, parentKey: 'buildingId', ordering: byIdAsc(households.id), map: asHousehold,
+    where: scopeCondition(ctx.viewer, HOUSEHOLD_UNITS),
+  };
+}
+export function residentsOfHousehold(ctx: Context): ChildList<ResidentRow, ResidentNode> {
+  return {
+    name: 'Household.residents', table: residents, parentColumn: residents.householdId, parentKey: 'householdId', ordering: byIdAsc(residents.id), map: asResident,
+    where: scopeCondition(ctx.viewer, RESIDENT_UNITS),
+  };
+}
+
+/** Serving staff of each grid (its contact board), one statement for all grids asked. */
+export function staffOfGrid(ctx: Context, gridKey: number) {
+  return ctx.loaders
+    .get<number, ReturnType<typeof asStaffAssignment>[]>('Grid.staff', async (keys) => {
+      const rows = await ctx.db
+        .select()
+        .from(staffAssignments)
+        .where(and(inArray(staffAssignments.gridId, [...keys]), isNull(staffAssignments.endedOn)))
+        .orderBy(staffAssignments.gridId, staffAssignments.role, staffAssignments.id);
+      const byGrid = new Map<number, StaffAssignmentRow[]>();
+      for (const row of rows) byGrid.set(row.gridId, [...(byGrid.get(row.gridId) ?? []), row]);
+      return keys.map((k) => (byGrid.get(k) ?? []).map(asStaffAssignment));
+    })
+    .load(gridKey);
+}
+
+/** Whole personal data of residents the viewer may read; each read is logged in the same statement. */
+export function personalDataOf(ctx: Context, residentKey: number, reason: string) {
+  const { subject, role } = ctx.viewer;
+  return ctx.loaders
+    .get<number, { idCardNumber: string; phone: string | null } | null>(`Resident.personalData:${reason}`, async (keys) => {
+      const rows = await rowsOf<{ id: number; id_card_number: string; phone: string | null }>(ctx.db, sql`
+        with readable as (
+          select ${residents.id} as id, ${residents.idCardNumber} as id_card_number, ${residents.phone} as phone
+          from ${residents}
+          where ${and(inArray(residents.id, [...keys]), scopeCondition(ctx.viewer, RESIDENT_UNITS))}
+        ), logged as (
+          insert into personal_data_reads (viewer_subject, viewer_role, resident_id, reason)
+          select ${subject}, ${role}, id, ${reason} from readable
+        )
+        select id, id_card_number, phone from readable`);
+      const byId = new Map(rows.map((r) => [Number(r.id), { idCardNumber: r.id_card_number, phone: r.phone }]));
+      return keys.map((k) => byId.get(k) ?? null);
+    })
+    .load(residentKey);
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client';
+import { TEMPLATE_DATABASE, withDatabase } from './database-url';
+
+export const onServer = () => inject('serverUrl') !== '';
+
+/** A private copy of the seeded demo city for one test file: PGlite from the dump, or a server database from the template. */
+export async function openTestDatabase(): Promise<Database> {
+  const serverUrl = inject('serverUrl');
+  if (serverUrl) {
+    const name = `gridgov_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.end();
+    const database = await openDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
+    const close = database.close;
+    return {
+      ...database,
+      close: async () => {
+        await close();
+        const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
+        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+        await cleanup.end();
+      },
+    };
+  }
+  const dump = new Blob([fs.readFileSync(inject('pgliteDump'))]);
+  return openDatabase({ loadDataDir: dump });
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { migrateDatabase, openDatabase } from '../../src/db/client';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { TEMPLATE_DATABASE, withDatabase } from './database-url';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Embedded mode: a dump of the migrated, seeded database that each test file starts from. */
+    pgliteDump: string;
+    /** Server mode: the URL of the server, whose template database each test file copies. */
+    serverUrl: string;
+  }
+}
+
+/**
+ * Migrate and seed once per run; every test file then starts from a copy: a PGlite dump in
+ * embedded mode, `CREATE DATABASE … TEMPLATE` on a PostgreSQL server (TEST_DATABASE_URL).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
+    await admin.unsafe(`create database ${TEMPLATE_DATABASE}`);
+    const database = await openDatabase({ url: withDatabase(serverUrl, TEMPLATE_DATABASE), poolSize: 2 });
+    await migrateDatabase(database);
+    await seedDemoCity(database.db, { scale: 1 });
+    await database.close();
+    project.provide('serverUrl', serverUrl);
+    project.provide('pgliteDump', '');
+    return async () => {
+      const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'gridgov_test_%'`;
+      for (const { datname } of leftovers) await admin.unsafe(`drop database if exists ${datname} with (force)`);
+      await admin.end();
+    };
+  }
+  const database = await openDatabase({});
+  await migrateDatabase(database);
+  await seedDemoCity(database.db, { scale: 1 });
+  const dump = await database.pglite!.dumpDataDir('none');
+  await database.close();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-test-'));
+  const file = path.join(dir, 'seeded.tar');
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  project.provide('pgliteDump', file);
+  project.provide('serverUrl', '');
+  return async () => fs.rmSync(dir, { recursive: true, force: true });
+}
