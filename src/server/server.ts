@@ -102,7 +102,6 @@ export async function startServer(config: Config, database: Database, port = con
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -33,8 +33,8 @@ export function ringFromGeoJSON(value: unknown): RingCheck {
   if (ring.some(([x, y]) => x < -180 || x > 180 || y < -90 || y > 90)) {
     return { ok: false, message: 'Longitudes lie in [-180, 180] and latitudes in [-90, 90].' };
   }
-  if (Math.abs(signedArea(ring)) < 1e-14) return { ok: false, message: 'The ring encloses no area.' };
   if (selfIntersects(ring)) return { ok: false, message: 'The ring crosses itself.' };
+  if (Math.abs(signedArea(ring)) < 1e-14) return { ok: false, message: 'The ring encloses no area.' };
   return { ok: true, ring };
 }
 
