@@ -149,7 +149,6 @@ const MOBILE_PREFIXES = [
   '155', '156', '157', '158', '159', '166', '176', '177', '178', '180', '181', '182', '183', '185',
   '186', '187', '188', '189', '191', '198', '199',
 ];
-const CHINESE_ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 // ---------------------------------------------------------------------------------------
 // Randomness
@@ -592,7 +591,7 @@ function seedCommunity(plan: CommunityPlan): void {
   const level1Code = `${code}-01`;
   batch.grids.push({
     id: level1Id, ...chain, parentGridId: null, level: 'LEVEL_1', depth: 1, code: level1Code,
-    name: `${name}第${CHINESE_ORDINALS[0]}网格`, boundary: ring(plan.rect), ...stamps,
+    name: `${name}第一网格`, boundary: ring(plan.rect), ...stamps,
   });
   const leaderId = newStaff(batch, ids, people, rng);
   const leaderSince = started();
