@@ -70,19 +70,19 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     @Field(() => String, { description: 'Opaque position of this item; pass as `after` or `before`.' })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name} at this position of the list.` })
     node!: T;
   }
 
   @ObjectType(`${name}Connection`, { description, simpleResolvers: true })
   class ConnectionType {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: `The ${name} items of this page, each with its cursor.` })
     edges!: EdgeType[];
 
     @Field(() => [nodeType], { description: 'The items of this page, without cursors.' })
     nodes!: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: `Where this page lies in the whole ${name} list, and the cursors to page on.` })
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'Items in the whole list under the same filter, ignoring the page.' })

@@ -33,7 +33,7 @@ export class UserError {
   @Field(() => String, { description: 'A sentence for the person who typed the input.' })
   message!: string;
 
-  @Field(() => UserErrorCode)
+  @Field(() => UserErrorCode, { description: 'Kind of failure, for the client to react to without parsing the message.' })
   code!: UserErrorCode;
 }
 

@@ -113,6 +113,9 @@ export async function startServer(config: Config, database: Database, port = con
   });
   await apollo.start();
 
+  app.get('/', (_req, res) => {
+    res.json({ name: 'gridgov', graphql: GRAPHQL_PATH, websocket: GRAPHQL_PATH, protocol: 'graphql-transport-ws', health: '/healthz', ready: '/readyz' });
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -65,10 +65,10 @@ export class ResidentFilter {
   @Field(() => [ResidentTag], { nullable: true, description: 'Only residents carrying at least one of these tags.' })
   anyTags?: ResidentTag[];
 
-  @Field(() => Registration, { nullable: true })
+  @Field(() => Registration, { nullable: true, description: 'Only registered (户籍) or only floating (流动人口) residents.' })
   registration?: Registration;
 
-  @Field(() => Gender, { nullable: true })
+  @Field(() => Gender, { nullable: true, description: 'Only residents of this gender (性别).' })
   gender?: Gender;
 
   @Field(() => String, { nullable: true, description: 'Name contains this text.' })
@@ -106,10 +106,10 @@ registerEnumType(UnitOrderField, {
 
 @InputType({ description: 'Order of streets, communities or grids.' })
 export class UnitOrder {
-  @Field(() => UnitOrderField)
+  @Field(() => UnitOrderField, { description: 'Sort key: code, name or creation order.' })
   field!: UnitOrderField;
 
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: 'Ascending or descending; ascending by default.' })
   direction!: OrderDirection;
 }
 
@@ -126,64 +126,64 @@ registerEnumType(ResidentOrderField, {
 
 @InputType({ description: 'Order of residents.' })
 export class ResidentOrder {
-  @Field(() => ResidentOrderField)
+  @Field(() => ResidentOrderField, { description: 'Sort key: name, birth date or creation order.' })
   field!: ResidentOrderField;
 
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: 'Ascending or descending; ascending by default.' })
   direction!: OrderDirection;
 }
 
 @ArgsType()
 export class StreetsArgs extends PageArgs {
-  @Field(() => StreetFilter, { nullable: true })
+  @Field(() => StreetFilter, { nullable: true, description: 'Which streets (街道) to list; all of them when omitted.' })
   filter?: StreetFilter;
 
-  @Field(() => UnitOrder, { nullable: true })
+  @Field(() => UnitOrder, { nullable: true, description: 'Sort order; by code, ascending, when omitted.' })
   orderBy?: UnitOrder;
 }
 
 @ArgsType()
 export class CommunitiesArgs extends PageArgs {
-  @Field(() => CommunityFilter, { nullable: true })
+  @Field(() => CommunityFilter, { nullable: true, description: 'Which communities (社区) to list; all of them when omitted.' })
   filter?: CommunityFilter;
 
-  @Field(() => UnitOrder, { nullable: true })
+  @Field(() => UnitOrder, { nullable: true, description: 'Sort order; by code, ascending, when omitted.' })
   orderBy?: UnitOrder;
 }
 
 @ArgsType()
 export class GridsArgs extends PageArgs {
-  @Field(() => GridFilter, { nullable: true })
+  @Field(() => GridFilter, { nullable: true, description: 'Which grids (网格) to list; all of them when omitted.' })
   filter?: GridFilter;
 
-  @Field(() => UnitOrder, { nullable: true })
+  @Field(() => UnitOrder, { nullable: true, description: 'Sort order; by unified code (统一编号), ascending, when omitted.' })
   orderBy?: UnitOrder;
 }
 
 @ArgsType()
 export class BuildingsArgs extends PageArgs {
-  @Field(() => BuildingFilter, { nullable: true })
+  @Field(() => BuildingFilter, { nullable: true, description: 'Which buildings (楼栋) to list; all the viewer may see when omitted.' })
   filter?: BuildingFilter;
 }
 
 @ArgsType()
 export class HouseholdsArgs extends PageArgs {
-  @Field(() => HouseholdFilter, { nullable: true })
+  @Field(() => HouseholdFilter, { nullable: true, description: 'Which households (户) to list; all the viewer may see when omitted.' })
   filter?: HouseholdFilter;
 }
 
 @ArgsType()
 export class ResidentsArgs extends PageArgs {
-  @Field(() => ResidentFilter, { nullable: true })
+  @Field(() => ResidentFilter, { nullable: true, description: 'Which residents (居民) to list; all the viewer may see when omitted.' })
   filter?: ResidentFilter;
 
-  @Field(() => ResidentOrder, { nullable: true })
+  @Field(() => ResidentOrder, { nullable: true, description: 'Sort order; creation order, ascending, when omitted.' })
   orderBy?: ResidentOrder;
 }
 
 @ArgsType()
 export class StaffAssignmentsArgs extends PageArgs {
-  @Field(() => StaffAssignmentFilter, { nullable: true })
+  @Field(() => StaffAssignmentFilter, { nullable: true, description: 'Which assignments to list; every current one when omitted.' })
   filter?: StaffAssignmentFilter;
 }
 
@@ -201,14 +201,14 @@ export class StreetCreateInput {
   @Matches(/^\d{9}$/, { message: 'A street code has 9 digits: the district code and a 3-digit sequence.' })
   code?: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the street, e.g. "市中街道".' })
   @Name()
   name!: string;
 }
 
 @InputType({ description: 'Changes to a street; omitted fields stay as they are.' })
 export class StreetUpdateInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New name of the street.' })
   @Name()
   name?: string;
 }
@@ -222,14 +222,14 @@ export class CommunityCreateInput {
   @Matches(/^\d{12}$/, { message: 'A community code has 12 digits: the street code and a 3-digit sequence.' })
   code?: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the community, e.g. "黄河社区".' })
   @Name()
   name!: string;
 }
 
 @InputType({ description: 'Changes to a community; omitted fields stay as they are.' })
 export class CommunityUpdateInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New name of the community.' })
   @Name()
   name?: string;
 }
@@ -246,7 +246,7 @@ export class GridCreateInput {
   @Matches(/^\d{12}(-\d{2,3}){1,3}$/, { message: 'A grid code is the community code followed by "-NN" per level, e.g. 371602001001-01-02.' })
   code?: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the grid, e.g. "黄河社区第一网格".' })
   @Name()
   name!: string;
 
@@ -256,7 +256,7 @@ export class GridCreateInput {
 
 @InputType({ description: 'Changes to a grid; omitted fields stay as they are.' })
 export class GridUpdateInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New name of the grid.' })
   @Name()
   name?: string;
 
@@ -278,7 +278,7 @@ export class BuildingCreateInput {
   @MaxLength(200, { message: 'An address has at most 200 characters.' })
   address!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Number of floors above ground, 1 to 200.' })
   @Min(1, { message: 'A building has at least one floor.' })
   @Max(200, { message: 'A building has at most 200 floors.' })
   floors?: number;
@@ -286,16 +286,16 @@ export class BuildingCreateInput {
 
 @InputType({ description: 'Changes to a building; omitted fields stay as they are.' })
 export class BuildingUpdateInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New name on the door, e.g. "3号楼".' })
   @Name()
   name?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Corrected full postal address.' })
   @IsNotEmpty({ message: 'An address is required.' })
   @MaxLength(200, { message: 'An address has at most 200 characters.' })
   address?: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Corrected number of floors above ground, 1 to 200.' })
   @Min(1, { message: 'A building has at least one floor.' })
   @Max(200, { message: 'A building has at most 200 floors.' })
   floors?: number;
@@ -305,7 +305,7 @@ const FLOOR_AREA_RULE = Matches(/^\d{1,6}(\.\d{1,2})?$/, { message: 'Floor area 
 
 @InputType({ description: 'A new household (户) in a building.' })
 export class HouseholdCreateInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Building (楼栋) the dwelling is in.' })
   buildingId!: string;
 
   @Field(() => String, { description: 'Unit and room, e.g. "2单元501"; unique in the building.' })
@@ -320,22 +320,22 @@ export class HouseholdCreateInput {
 
 @InputType({ description: 'Changes to a household; omitted fields stay as they are.' })
 export class HouseholdUpdateInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Corrected unit and room, e.g. "2单元501"; unique in the building.' })
   @IsNotEmpty({ message: 'A room is required.' })
   @MaxLength(50, { message: 'A room has at most 50 characters.' })
   room?: string;
 
-  @Field(() => Decimal, { nullable: true })
+  @Field(() => Decimal, { nullable: true, description: 'Corrected floor area in m² (专有部分面积).' })
   @FLOOR_AREA_RULE
   floorArea?: string;
 }
 
 @InputType({ description: 'A new resident (居民). Gender and birth date are read from the ID card number when omitted.' })
 export class ResidentCreateInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Household (户) the resident belongs to.' })
   householdId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Full name (姓名), as on the ID card.' })
   @Name()
   name!: string;
 
@@ -346,16 +346,16 @@ export class ResidentCreateInput {
   @Field(() => String, { nullable: true, description: 'Mainland mobile number, 11 digits.' })
   phone?: string;
 
-  @Field(() => Gender, { nullable: true })
+  @Field(() => Gender, { nullable: true, description: 'Gender (性别), read from the ID card number when omitted; must agree with it.' })
   gender?: Gender;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'Date of birth, read from the ID card number when omitted; must agree with it.' })
   birthDate?: string;
 
-  @Field(() => Registration)
+  @Field(() => Registration, { description: 'Registered (户籍) or floating (流动人口) population.' })
   registration!: Registration;
 
-  @Field(() => [ResidentTag], { defaultValue: [] })
+  @Field(() => [ResidentTag], { defaultValue: [], description: 'Tags such as party member (党员) or elderly living alone (空巢老人); none by default.' })
   @ArrayMaxSize(6)
   tags!: ResidentTag[];
 
@@ -368,7 +368,7 @@ export class ResidentUpdateInput {
   @Field(() => ID, { nullable: true, description: 'Move to another household.' })
   householdId?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Corrected full name (姓名).' })
   @Name()
   name?: string;
 
@@ -379,20 +379,20 @@ export class ResidentUpdateInput {
   @Field(() => String, { nullable: true, description: 'Mobile number; an empty string removes it.' })
   phone?: string;
 
-  @Field(() => Registration, { nullable: true })
+  @Field(() => Registration, { nullable: true, description: 'New status: registered (户籍) or floating (流动人口) population.' })
   registration?: Registration;
 
   @Field(() => [ResidentTag], { nullable: true, description: 'The whole new set of tags.' })
   @ArrayMaxSize(6)
   tags?: ResidentTag[];
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Head of the household (户主) or not; a household has at most one.' })
   householder?: boolean;
 }
 
 @InputType({ description: 'A new person, when the assignment is their first.' })
 export class StaffMemberInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'Full name, shown on the public board (公开亮身份).' })
   @Name()
   name!: string;
 
@@ -402,10 +402,10 @@ export class StaffMemberInput {
 
 @InputType({ description: 'Assign a person to a role in a grid.' })
 export class StaffAssignmentCreateInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Grid (网格) the person will serve in.' })
   gridId!: string;
 
-  @Field(() => StaffRole)
+  @Field(() => StaffRole, { description: 'Role in the grid; a building head (楼栋长) also needs `buildingId`.' })
   role!: StaffRole;
 
   @Field(() => ID, { nullable: true, description: 'An existing person; or give `newMember`.' })
@@ -423,7 +423,7 @@ export class StaffAssignmentCreateInput {
 
 @InputType({ description: 'Changes to an assignment; omitted fields stay as they are.' })
 export class StaffAssignmentUpdateInput {
-  @Field(() => StaffRole, { nullable: true })
+  @Field(() => StaffRole, { nullable: true, description: 'New role in the same grid; building head (楼栋长) only for an assignment with a building.' })
   role?: StaffRole;
 
   @Field(() => DateScalar, { nullable: true, description: 'Last day of service: ends the assignment.' })

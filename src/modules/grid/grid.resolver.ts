@@ -74,14 +74,14 @@ export class GridQueryResolver {
   }
 
   @Query(() => T.Grid, { nullable: true, description: 'The grid with this unified code (统一编号).' })
-  gridByCode(@Arg('code', () => String) code: string, @Ctx() ctx: Context) {
+  gridByCode(@Arg('code', () => String, { description: 'Unified grid code (统一编号), e.g. "371602001001-01-02".' }) code: string, @Ctx() ctx: Context) {
     return service.gridByCode(ctx.db, code);
   }
 }
 
 @Resolver(() => T.District)
 export class DistrictResolver {
-  @FieldResolver(() => T.StreetConnection)
+  @FieldResolver(() => T.StreetConnection, { description: 'Streets and towns (街道/乡镇) of the district, in code order.' })
   streets(@Root() district: L.Mapped<L.DistrictRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
     return L.childPage(ctx, L.streetsOfDistrict, args, district.key);
   }
@@ -89,12 +89,12 @@ export class DistrictResolver {
 
 @Resolver(() => T.Street)
 export class StreetResolver {
-  @FieldResolver(() => T.District)
+  @FieldResolver(() => T.District, { description: 'District or county (区/县) the street belongs to.' })
   district(@Root() street: L.Mapped<L.StreetRow>, @Ctx() ctx: Context) {
     return L.districtById(ctx).load(street.districtId);
   }
 
-  @FieldResolver(() => T.CommunityConnection)
+  @FieldResolver(() => T.CommunityConnection, { description: 'Communities and villages (社区/村) of the street, in code order.' })
   communities(@Root() street: L.Mapped<L.StreetRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
     return L.childPage(ctx, L.communitiesOfStreet, args, street.key);
   }
@@ -107,7 +107,7 @@ export class StreetResolver {
 
 @Resolver(() => T.Community)
 export class CommunityResolver {
-  @FieldResolver(() => T.Street)
+  @FieldResolver(() => T.Street, { description: 'Street or town (街道/乡镇) the community belongs to.' })
   street(@Root() community: L.Mapped<L.CommunityRow>, @Ctx() ctx: Context) {
     return L.streetById(ctx).load(community.streetId);
   }
@@ -125,7 +125,7 @@ export class CommunityResolver {
 
 @Resolver(() => T.Grid)
 export class GridResolver {
-  @FieldResolver(() => T.Community)
+  @FieldResolver(() => T.Community, { description: 'Community (社区) the grid belongs to.' })
   community(@Root() grid: L.GridNode, @Ctx() ctx: Context) {
     return L.communityById(ctx).load(grid.communityId);
   }
@@ -158,12 +158,12 @@ export class GridResolver {
 
 @Resolver(() => T.Building)
 export class BuildingResolver {
-  @FieldResolver(() => T.Grid)
+  @FieldResolver(() => T.Grid, { description: 'Grid (网格) the building stands in.' })
   grid(@Root() building: L.Mapped<L.BuildingRow>, @Ctx() ctx: Context) {
     return L.gridById(ctx).load(building.gridId);
   }
 
-  @FieldResolver(() => T.HouseholdConnection)
+  @FieldResolver(() => T.HouseholdConnection, { description: 'Households (户) in the building.' })
   households(@Root() building: L.Mapped<L.BuildingRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
     return L.childPage(ctx, L.householdsOfBuilding(ctx), args, building.key);
   }
@@ -171,17 +171,17 @@ export class BuildingResolver {
 
 @Resolver(() => T.Household)
 export class HouseholdResolver {
-  @FieldResolver(() => T.Building)
+  @FieldResolver(() => T.Building, { description: 'Building (楼栋) the household is in.' })
   building(@Root() household: L.Mapped<L.HouseholdRow>, @Ctx() ctx: Context) {
     return L.buildingById(ctx).load(household.buildingId);
   }
 
-  @FieldResolver(() => T.Grid)
+  @FieldResolver(() => T.Grid, { description: 'Grid (网格) the household belongs to: the grid of its building.' })
   grid(@Root() household: L.Mapped<L.HouseholdRow>, @Ctx() ctx: Context) {
     return L.gridById(ctx).load(household.gridId);
   }
 
-  @FieldResolver(() => T.ResidentConnection)
+  @FieldResolver(() => T.ResidentConnection, { description: 'Residents (居民) recorded in the household.' })
   residents(@Root() household: L.Mapped<L.HouseholdRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
     return L.childPage(ctx, L.residentsOfHousehold(ctx), args, household.key);
   }
@@ -189,7 +189,7 @@ export class HouseholdResolver {
 
 @Resolver(() => T.Resident)
 export class ResidentResolver {
-  @FieldResolver(() => T.Household)
+  @FieldResolver(() => T.Household, { description: 'Household (户) the resident belongs to.' })
   household(@Root() resident: L.ResidentNode, @Ctx() ctx: Context) {
     return L.householdById(ctx).load(resident.householdId);
   }
@@ -211,12 +211,12 @@ export class ResidentResolver {
 
 @Resolver(() => T.StaffAssignment)
 export class StaffAssignmentResolver {
-  @FieldResolver(() => T.StaffMember)
+  @FieldResolver(() => T.StaffMember, { description: 'The person serving, with the public name and phone.' })
   staffMember(@Root() assignment: L.Mapped<L.StaffAssignmentRow>, @Ctx() ctx: Context) {
     return L.staffMemberById(ctx).load(assignment.staffMemberId);
   }
 
-  @FieldResolver(() => T.Grid)
+  @FieldResolver(() => T.Grid, { description: 'Grid (网格) the person serves in.' })
   grid(@Root() assignment: L.Mapped<L.StaffAssignmentRow>, @Ctx() ctx: Context) {
     return L.gridById(ctx).load(assignment.gridId);
   }
@@ -230,72 +230,72 @@ export class StaffAssignmentResolver {
 @Resolver()
 export class GridMutationResolver {
   @Mutation(() => T.StreetPayload, { description: 'Create a street in a district.' })
-  streetCreate(@Arg('input', () => In.StreetCreateInput) input: In.StreetCreateInput, @Ctx() ctx: Context) {
+  streetCreate(@Arg('input', () => In.StreetCreateInput, { description: 'District, code and name of the new street (街道).' }) input: In.StreetCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'street', input, (tx) => service.createStreet(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.StreetPayload, { description: 'Rename a street.' })
-  streetUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.StreetUpdateInput) input: In.StreetUpdateInput, @Ctx() ctx: Context) {
+  streetUpdate(@Arg('id', () => ID, { description: 'The street to change.' }) id: string, @Arg('input', () => In.StreetUpdateInput, { description: 'The changes to the street.' }) input: In.StreetUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'street', input, (tx) => service.updateStreet(tx, ctx.viewer, id, input));
   }
 
   @Mutation(() => T.CommunityPayload, { description: 'Create a community in a street.' })
-  communityCreate(@Arg('input', () => In.CommunityCreateInput) input: In.CommunityCreateInput, @Ctx() ctx: Context) {
+  communityCreate(@Arg('input', () => In.CommunityCreateInput, { description: 'Street, code and name of the new community (社区).' }) input: In.CommunityCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'community', input, (tx) => service.createCommunity(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.CommunityPayload, { description: 'Rename a community.' })
-  communityUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.CommunityUpdateInput) input: In.CommunityUpdateInput, @Ctx() ctx: Context) {
+  communityUpdate(@Arg('id', () => ID, { description: 'The community to change.' }) id: string, @Arg('input', () => In.CommunityUpdateInput, { description: 'The changes to the community.' }) input: In.CommunityUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'community', input, (tx) => service.updateCommunity(tx, ctx.viewer, id, input));
   }
 
   @Mutation(() => T.GridPayload, { description: 'Draw a grid: level 1 in a community, or a sub-grid inside a parent grid.' })
-  gridCreate(@Arg('input', () => In.GridCreateInput) input: In.GridCreateInput, @Ctx() ctx: Context) {
+  gridCreate(@Arg('input', () => In.GridCreateInput, { description: 'Community or parent grid, code, name and boundary of the new grid (网格).' }) input: In.GridCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'grid', input, (tx) => service.createGrid(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.GridPayload, { description: 'Rename a grid or redraw its boundary.' })
-  gridUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.GridUpdateInput) input: In.GridUpdateInput, @Ctx() ctx: Context) {
+  gridUpdate(@Arg('id', () => ID, { description: 'The grid to change.' }) id: string, @Arg('input', () => In.GridUpdateInput, { description: 'The changes to the grid.' }) input: In.GridUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'grid', input, (tx) => service.updateGrid(tx, ctx.viewer, id, input));
   }
 
   @Mutation(() => T.BuildingPayload, { description: 'Record a building in a grid.' })
-  buildingCreate(@Arg('input', () => In.BuildingCreateInput) input: In.BuildingCreateInput, @Ctx() ctx: Context) {
+  buildingCreate(@Arg('input', () => In.BuildingCreateInput, { description: 'Grid, name, address and floors of the new building (楼栋).' }) input: In.BuildingCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'building', input, (tx) => service.createBuilding(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.BuildingPayload, { description: 'Correct a building.' })
-  buildingUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.BuildingUpdateInput) input: In.BuildingUpdateInput, @Ctx() ctx: Context) {
+  buildingUpdate(@Arg('id', () => ID, { description: 'The building to correct.' }) id: string, @Arg('input', () => In.BuildingUpdateInput, { description: 'The corrections to the building.' }) input: In.BuildingUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'building', input, (tx) => service.updateBuilding(tx, ctx.viewer, id, input));
   }
 
   @Mutation(() => T.HouseholdPayload, { description: 'Record a household in a building.' })
-  householdCreate(@Arg('input', () => In.HouseholdCreateInput) input: In.HouseholdCreateInput, @Ctx() ctx: Context) {
+  householdCreate(@Arg('input', () => In.HouseholdCreateInput, { description: 'Building, room and floor area of the new household (户).' }) input: In.HouseholdCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'household', input, (tx) => service.createHousehold(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.HouseholdPayload, { description: 'Correct a household.' })
-  householdUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.HouseholdUpdateInput) input: In.HouseholdUpdateInput, @Ctx() ctx: Context) {
+  householdUpdate(@Arg('id', () => ID, { description: 'The household to correct.' }) id: string, @Arg('input', () => In.HouseholdUpdateInput, { description: 'The corrections to the household.' }) input: In.HouseholdUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'household', input, (tx) => service.updateHousehold(tx, ctx.viewer, id, input));
   }
 
   @Mutation(() => T.ResidentPayload, { description: 'Record a resident in a household.' })
-  residentCreate(@Arg('input', () => In.ResidentCreateInput) input: In.ResidentCreateInput, @Ctx() ctx: Context) {
+  residentCreate(@Arg('input', () => In.ResidentCreateInput, { description: 'Household, identity and tags of the new resident (居民).' }) input: In.ResidentCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'resident', input, (tx) => service.createResident(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.ResidentPayload, { description: 'Correct a resident, or move them to another household.' })
-  residentUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.ResidentUpdateInput) input: In.ResidentUpdateInput, @Ctx() ctx: Context) {
+  residentUpdate(@Arg('id', () => ID, { description: 'The resident to correct or move.' }) id: string, @Arg('input', () => In.ResidentUpdateInput, { description: 'The corrections to the resident.' }) input: In.ResidentUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'resident', input, (tx) => service.updateResident(tx, ctx.viewer, id, input));
   }
 
   @Mutation(() => T.StaffAssignmentPayload, { description: 'Assign a person to a role in a grid.' })
-  staffAssignmentCreate(@Arg('input', () => In.StaffAssignmentCreateInput) input: In.StaffAssignmentCreateInput, @Ctx() ctx: Context) {
+  staffAssignmentCreate(@Arg('input', () => In.StaffAssignmentCreateInput, { description: 'Grid, role and person of the new assignment.' }) input: In.StaffAssignmentCreateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'staffAssignment', input, (tx) => service.createStaffAssignment(tx, ctx.viewer, input));
   }
 
   @Mutation(() => T.StaffAssignmentPayload, { description: 'Change a role or end an assignment.' })
-  staffAssignmentUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => In.StaffAssignmentUpdateInput) input: In.StaffAssignmentUpdateInput, @Ctx() ctx: Context) {
+  staffAssignmentUpdate(@Arg('id', () => ID, { description: 'The assignment to change or end.' }) id: string, @Arg('input', () => In.StaffAssignmentUpdateInput, { description: 'The changes to the assignment.' }) input: In.StaffAssignmentUpdateInput, @Ctx() ctx: Context) {
     return runMutation(ctx, 'staffAssignment', input, (tx) => service.updateStaffAssignment(tx, ctx.viewer, id, input));
   }
 }

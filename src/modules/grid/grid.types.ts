@@ -80,7 +80,7 @@ export class District extends Node {
   @Field(() => String, { description: 'Administrative division code, 6 digits.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the district or county, e.g. "滨城区".' })
   name!: string;
 }
 
@@ -89,7 +89,7 @@ export class Street extends Node {
   @Field(() => String, { description: 'District code followed by a 3-digit sequence.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the street or town, e.g. "市中街道".' })
   name!: string;
 
   districtId!: number;
@@ -100,7 +100,7 @@ export class Community extends Node {
   @Field(() => String, { description: 'Street code followed by a 3-digit sequence.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the community or village, e.g. "黄河社区".' })
   name!: string;
 
   districtId!: number;
@@ -112,10 +112,10 @@ export class Grid extends Node {
   @Field(() => String, { description: 'Unified code (统一编号): the community code followed by `-NN` per level, unique city-wide.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the grid, e.g. "黄河社区第一网格".' })
   name!: string;
 
-  @Field(() => GridLevel)
+  @Field(() => GridLevel, { description: 'Level in the three-level net: level-1 (一级网格), level-2 (二级网格) or micro grid (微网格).' })
   level!: GridLevel;
 
   @Field(() => GeoJSON, { description: 'Boundary on the map: a GeoJSON Polygon, WGS-84.' })
@@ -159,7 +159,7 @@ export class Household extends Node {
 
 @ObjectType({ implements: Node, description: 'A resident (居民) of a household. ID card number and phone are masked; `personalData` reveals them to roles that need them, and logs the read.', simpleResolvers: true })
 export class Resident extends Node {
-  @Field(() => String)
+  @Field(() => String, { description: 'Full name (姓名) of the resident.' })
   name!: string;
 
   @Field(() => String, { description: 'ID card number (身份证号), masked: `110***********1234`.' })
@@ -168,16 +168,16 @@ export class Resident extends Node {
   @Field(() => String, { nullable: true, description: 'Mobile number, masked: `138****5678`.' })
   phone!: string | null;
 
-  @Field(() => Gender)
+  @Field(() => Gender, { description: 'Gender (性别), as given by the ID card number.' })
   gender!: Gender;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'Date of birth (出生日期), as given by the ID card number.' })
   birthDate!: string;
 
-  @Field(() => Registration)
+  @Field(() => Registration, { description: 'Registered (户籍) or floating (流动人口) population.' })
   registration!: Registration;
 
-  @Field(() => [ResidentTag])
+  @Field(() => [ResidentTag], { description: 'Tags such as party member (党员) or elderly living alone (空巢老人) that drive visits and services.' })
   tags!: ResidentTag[];
 
   @Field(() => Boolean, { description: 'Head of the household (户主).' })
@@ -197,7 +197,7 @@ export class ResidentPersonalData {
 
 @ObjectType({ implements: Node, description: 'A person serving in grids. Name and phone are public (公开亮身份).', simpleResolvers: true })
 export class StaffMember extends Node {
-  @Field(() => String)
+  @Field(() => String, { description: 'Full name, shown on the public board (公开亮身份).' })
   name!: string;
 
   @Field(() => String, { description: 'Public work phone.' })
@@ -206,16 +206,16 @@ export class StaffMember extends Node {
 
 @ObjectType({ implements: Node, description: 'One role of one person in one grid: the public contact card on the grid\'s board.', simpleResolvers: true })
 export class StaffAssignment extends Node {
-  @Field(() => StaffRole)
+  @Field(() => StaffRole, { description: 'Role in the grid, e.g. grid leader (网格长) or micro-grid worker (微网格员).' })
   role!: StaffRole;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'First day of service in this role.' })
   startedOn!: string;
 
   @Field(() => DateScalar, { nullable: true, description: 'Last day of service; null while serving.' })
   endedOn!: string | null;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the assignment was recorded.' })
   createdAt!: Date;
 
   staffMemberId!: number;
@@ -225,19 +225,19 @@ export class StaffAssignment extends Node {
 
 @ObjectType({ description: 'Residents with one tag.', simpleResolvers: true })
 export class TagCount {
-  @Field(() => ResidentTag)
+  @Field(() => ResidentTag, { description: 'The tag counted, e.g. elderly living alone (空巢老人).' })
   tag!: ResidentTag;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of residents carrying the tag.' })
   count!: number;
 }
 
 @ObjectType({ description: 'Counts for a street, community or grid (with its sub-grids), computed by the database.', simpleResolvers: true })
 export class UnitStats {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households (户) recorded in the unit.' })
   households!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Residents (居民) recorded in the unit, registered and floating together.' })
   residents!: number;
 
   @Field(() => Int, { description: 'Registered population (户籍人口).' })
