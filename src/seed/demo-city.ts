@@ -3,7 +3,7 @@
  * nothing behind. Deterministic for a given scale.
  */
 import { sql } from 'drizzle-orm';
-import type { Queryable } from '../db/client';
+import { rowsOf, type Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
 import { seedGrid } from '../modules/grid/grid.seed';
 
@@ -22,7 +22,6 @@ export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Pro
 
 /** Whether the demo city (or any real data) is already there: any district exists. */
 export async function isSeeded(db: Queryable): Promise<boolean> {
-  const result = await db.execute(sql`select exists (select 1 from districts) as seeded`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { seeded: boolean }[];
-  return rows[0]?.seeded === true;
+  const [row] = await rowsOf<{ seeded: boolean }>(db, sql`select exists (select 1 from districts) as seeded`);
+  return row?.seeded === true;
 }

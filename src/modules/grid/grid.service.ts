@@ -18,13 +18,19 @@ import {
   BUILDING_UNITS, COMMUNITY_UNITS, GRID_UNITS, HOUSEHOLD_UNITS, RESIDENT_UNITS, STAFF_ASSIGNMENT_UNITS, STREET_UNITS,
 } from './grid.scope';
 import {
-  buildings, communities, districts, grids, households, residents, staffAssignments, staffMembers, streets,
+  buildings, communities, districts, grids, households, residents, residentTag, staffAssignments, staffMembers, streets,
 } from './grid.tables';
 import type { GridLevel } from './grid.types';
 import { checkIdCard, isMainlandMobile } from './identity';
 
 const contains = (column: PgColumn, text: string | undefined | null) =>
   text ? ilike(column, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined;
+
+/** An array literal of tags; only the enum's own values can reach the SQL. */
+function tagArray(tags: readonly string[]): SQL {
+  const known = tags.filter((tag) => (residentTag.enumValues as readonly string[]).includes(tag));
+  return sql`${sql.raw(`array[${known.map((tag) => `'${tag}'`).join(',')}]`)}::resident_tag[]`;
+}
 
 function unitOrdering(order: In.UnitOrder | undefined, table: { id: PgColumn; code: PgColumn; name: PgColumn }): Ordering {
   const direction = order?.direction ?? OrderDirection.ASC;
@@ -113,8 +119,8 @@ export function listResidents(ctx: Context, args: In.ResidentsArgs) {
     where: and(
       scopeCondition(ctx.viewer, RESIDENT_UNITS),
       withinCondition(f?.within, RESIDENT_UNITS),
-      f?.tags?.length ? sql`${residents.tags} @> ${sql.raw(`array[${f.tags.map((t) => `'${t}'`).join(',')}]`)}::resident_tag[]` : undefined,
-      f?.anyTags?.length ? sql`${residents.tags} && ${sql.raw(`array[${f.anyTags.map((t) => `'${t}'`).join(',')}]`)}::resident_tag[]` : undefined,
+      f?.tags?.length ? sql`${residents.tags} @> ${tagArray(f.tags)}` : undefined,
+      f?.anyTags?.length ? sql`${residents.tags} && ${tagArray(f.anyTags)}` : undefined,
       f?.registration ? eq(residents.registration, f.registration) : undefined,
       f?.gender ? eq(residents.gender, f.gender) : undefined,
       contains(residents.name, f?.nameContains),
