@@ -11,10 +11,14 @@ export interface Config {
   seedOnFirstStart: boolean;
   seedScale: number;
   production: boolean;
+  /** How often each process re-reads the outbox even without a notification (a safety net). */
+  eventsPollMs: number;
+  /** How long events stay in the outbox, so subscribers can resume with `after`. */
+  eventRetentionMs: number;
 }
 
-function intSetting(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
@@ -30,12 +34,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('JWT_SECRET must be set in production');
   }
   return {
-    port: intSetting('PORT', 4000),
+    port: intSetting(env, 'PORT', 4000),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     jwtSecret,
     seedOnFirstStart: env.SEED !== 'false',
-    seedScale: intSetting('SEED_SCALE', 1),
+    seedScale: intSetting(env, 'SEED_SCALE', 1),
     production,
+    eventsPollMs: intSetting(env, 'EVENTS_POLL_MS', 5_000),
+    eventRetentionMs: intSetting(env, 'EVENT_RETENTION_DAYS', 7) * 24 * 3600 * 1000,
   };
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
+import type { EventHub } from './events/hub';
 
 /** One set of DataLoaders per request (or per WebSocket event), so batches never mix viewers. */
 export class Loaders {
@@ -16,6 +17,11 @@ export class Loaders {
     }
     return loader;
   }
+
+  /** Forgets every cached row: each event of a subscription resolves against fresh data. */
+  clear(): void {
+    this.loaders.clear();
+  }
 }
 
 export interface Context {
@@ -24,8 +30,10 @@ export interface Context {
   db: Db;
   viewer: Viewer;
   loaders: Loaders;
+  /** This process's event hub, for subscriptions. */
+  events: EventHub;
 }
 
-export function createContext(config: Config, database: Database, viewer: Viewer): Context {
-  return { config, database, db: database.db, viewer, loaders: new Loaders() };
+export function createContext(config: Config, database: Database, events: EventHub, viewer: Viewer): Context {
+  return { config, database, db: database.db, viewer, loaders: new Loaders(), events };
 }

@@ -5,14 +5,29 @@ import { ViewerResolver } from './auth/viewer.resolver';
 import { NodeResolver } from './graphql/node.resolver';
 import { DateTime } from './graphql/scalars';
 import { gridResolvers } from './modules/grid/grid.resolver';
+import { incidentResolvers } from './modules/incident/incident.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * type-graphql insists on a PubSub once there are subscriptions, but every subscription
+ * here brings its own `subscribe` (a resumable outbox stream), so topics are never used.
+ */
+const NO_TOPICS = {
+  publish(): never {
+    throw new Error('Events are written with appendEvent, not published by topic.');
+  },
+  subscribe(): never {
+    throw new Error('Subscriptions read the outbox through their own subscribe function.');
+  },
+};
 
 /** The schema, built once per process. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
+    pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.
     validate: false,
     emitSchemaFile: false,

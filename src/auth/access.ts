@@ -2,6 +2,7 @@ import {
   getNamedType, GraphQLError, isObjectType, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema,
 } from 'graphql';
 import { forbidden, unauthenticated } from '../graphql/errors';
+import { ACTORS } from '../modules/incident/incident.machine';
 import { Role } from './roles';
 import type { Viewer } from './viewer';
 
@@ -10,6 +11,8 @@ export type Rule = 'PUBLIC' | readonly Role[];
 
 const ALL_ROLES = Object.values(Role);
 const STAFF = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
+/** Roles whose token names a unit of the hierarchy: they may read its buildings, households, residents. */
+const UNIT_ROLES = [...STAFF, Role.RESIDENT] as const;
 const ADMIN = [Role.CITY_ADMIN] as const;
 const STREET_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER] as const;
 const COMMUNITY_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY] as const;
@@ -31,9 +34,25 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Query.gridAt': 'PUBLIC',
   'Query.gridByCode': 'PUBLIC',
   'Query.staffAssignments': 'PUBLIC',
-  'Query.buildings': ALL_ROLES,
-  'Query.households': ALL_ROLES,
-  'Query.residents': ALL_ROLES,
+  'Query.buildings': UNIT_ROLES,
+  'Query.households': UNIT_ROLES,
+  'Query.residents': UNIT_ROLES,
+  'Query.incidents': ALL_ROLES,
+  'Query.incidentStats': [...STAFF, Role.DEPARTMENT_HANDLER],
+  'Query.departments': 'PUBLIC',
+  'Query.responsibilities': 'PUBLIC',
+  'Subscription.incidentEvents': ALL_ROLES,
+  'Mutation.incidentReport': ACTORS.REPORT,
+  'Mutation.incidentAccept': ACTORS.ACCEPT,
+  'Mutation.incidentExplain': ACTORS.EXPLAIN,
+  'Mutation.incidentDispatch': ACTORS.DISPATCH,
+  'Mutation.incidentStart': ACTORS.START,
+  'Mutation.incidentEscalate': ACTORS.ESCALATE,
+  'Mutation.incidentFeedback': ACTORS.FEEDBACK,
+  'Mutation.incidentClose': ACTORS.CLOSE,
+  'Mutation.incidentReopen': ACTORS.REOPEN,
+  'Mutation.responsibilitySet': ADMIN,
+  'Mutation.departmentCreate': ADMIN,
   'Query.viewer': 'PUBLIC',
   'Mutation.streetCreate': ADMIN,
   'Mutation.streetUpdate': STREET_UP,
@@ -53,9 +72,13 @@ export const ROOT_FIELDS: Record<string, Rule> = {
 
 /** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
 export const PROTECTED_TYPES: Record<string, Rule> = {
-  Building: ALL_ROLES,
-  Household: ALL_ROLES,
-  Resident: ALL_ROLES,
+  Building: UNIT_ROLES,
+  Household: UNIT_ROLES,
+  Resident: UNIT_ROLES,
+  Incident: ALL_ROLES,
+  IncidentTransition: ALL_ROLES,
+  IncidentEvent: ALL_ROLES,
+  IncidentStats: [...STAFF, Role.DEPARTMENT_HANDLER],
   UnitStats: STAFF,
   ResidentPersonalData: PERSONAL_DATA,
 };

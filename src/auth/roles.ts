@@ -7,6 +7,7 @@ export enum Role {
   COMMUNITY_SECRETARY = 'COMMUNITY_SECRETARY',
   GRID_WORKER = 'GRID_WORKER',
   RESIDENT = 'RESIDENT',
+  DEPARTMENT_HANDLER = 'DEPARTMENT_HANDLER',
 }
 
 registerEnumType(Role, {
@@ -17,12 +18,13 @@ registerEnumType(Role, {
     STREET_OFFICER: { description: 'Street office staff (街道干部): one street and everything below it.' },
     COMMUNITY_SECRETARY: { description: 'Community party secretary (社区书记): one community.' },
     GRID_WORKER: { description: 'Grid worker (网格员): the households of one grid and its sub-grids.' },
-    RESIDENT: { description: 'Resident (居民): their own household.' },
+    RESIDENT: { description: 'Resident (居民): their own household, and the incidents they reported.' },
+    DEPARTMENT_HANDLER: { description: 'Handler in a functional department (职能部门): the incidents dispatched to it, nothing else.' },
   },
 });
 
 /** Kinds of unit a token's `unit` claim may name; each role takes only some. */
-export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household';
+export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household' | 'Department';
 
 export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.CITY_ADMIN]: [null, 'District'],
@@ -30,4 +32,5 @@ export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.COMMUNITY_SECRETARY]: ['Community'],
   [Role.GRID_WORKER]: ['Grid'],
   [Role.RESIDENT]: ['Household'],
+  [Role.DEPARTMENT_HANDLER]: ['Department'],
 };

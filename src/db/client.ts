@@ -35,6 +35,11 @@ export interface Database {
   statements: StatementCounter;
   /** The embedded engine, when there is one (tests clone and dump it). */
   pglite?: PGlite;
+  /**
+   * LISTEN on a channel. `onConnected` runs every time the listening connection is
+   * (re)established, because LISTEN replays nothing that was sent while it was down.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onConnected: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -48,27 +53,45 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const statements = new StatementCounter();
   if (options.url) {
+    const statements = new StatementCounter();
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
       connection: { application_name: 'gridgov' },
     });
     const db = drizzlePostgres(client, { schema, logger: statements }) as unknown as Db;
-    return { db, driver: 'postgres', statements, close: () => client.end({ timeout: 5 }) };
+    return {
+      db,
+      driver: 'postgres',
+      statements,
+      async listen(channel, onNotify, onConnected) {
+        const subscription = await client.listen(channel, onNotify, onConnected);
+        return () => subscription.unlisten();
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
-  const db = drizzlePglite(pglite, { schema, logger: statements }) as unknown as Db;
-  return { db, driver: 'pglite', statements, pglite, close: () => pglite.close() };
+  return wrapPglite(await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir }));
 }
 
-/** Wraps an already open embedded engine (a test's clone). */
+/** A database over an open embedded engine (opened here, or a test's clone). */
 export function wrapPglite(pglite: PGlite): Database {
   const statements = new StatementCounter();
   const db = drizzlePglite(pglite, { schema, logger: statements }) as unknown as Db;
-  return { db, driver: 'pglite', statements, pglite, close: () => pglite.close() };
+  return {
+    db,
+    driver: 'pglite',
+    statements,
+    pglite,
+    async listen(channel, onNotify, onConnected) {
+      const unlisten = await pglite.listen(channel, onNotify);
+      onConnected();
+      return unlisten;
+    },
+    close: () => pglite.close(),
+  };
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {

@@ -1,2 +1,5 @@
 /** Every table of every module, for drizzle-kit and the typed client. */
 export * from '../modules/grid/grid.tables';
+export * from '../events/outbox.tables';
+export * from './idempotency.tables';
+export * from '../modules/incident/incident.tables';

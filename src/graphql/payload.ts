@@ -2,6 +2,8 @@ import { validate, type ValidationError } from 'class-validator';
 import { Field, ObjectType, type ClassType } from 'type-graphql';
 import type { Context } from '../context';
 import type { Tx } from '../db/client';
+import { and, eq } from 'drizzle-orm';
+import { idempotencyKeys } from '../db/idempotency.tables';
 import { inTransaction } from '../db/transaction';
 import { UserError, UserErrorCode, UserErrors } from './errors';
 
@@ -37,21 +39,58 @@ export async function validateInput(input: object | undefined, path = ['input'])
   return flatten(await validate(input, { forbidUnknownValues: false, skipMissingProperties: true, validationError: { target: false } }), path);
 }
 
+export interface Idempotency {
+  /** The client's key; a repeat with the same key returns the first result and changes nothing. */
+  key: string | null | undefined;
+  operation: string;
+  /** Loads the result of the first request again, by its global ID. */
+  reload: (id: string) => Promise<unknown>;
+}
+
+const MAX_KEY_LENGTH = 200;
+
 /**
  * The one way a mutation runs: check the input's format, then do the work in one
- * transaction; a refusal (UserErrors) rolls everything back and becomes the payload.
+ * transaction; a refusal (UserErrors) rolls everything back and becomes the payload. With an
+ * idempotency key, the key is claimed in the same transaction, so a repeat — even a
+ * concurrent one — waits for the first and then answers its result.
  */
-export async function runMutation<T>(
+export async function runMutation<T extends { id: string }>(
   ctx: Context,
   field: string,
   input: object | undefined,
   work: (tx: Tx) => Promise<T>,
+  idempotency?: Idempotency,
 ): Promise<Record<string, unknown> & { userErrors: UserError[] }> {
   const formatErrors = await validateInput(input);
+  const key = idempotency?.key;
+  if (key !== undefined && key !== null && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
+    formatErrors.push({ field: ['idempotencyKey'], code: UserErrorCode.INVALID, message: `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters.` });
+  }
   if (formatErrors.length > 0) return { [field]: null, userErrors: formatErrors };
   try {
-    const result = await inTransaction(ctx.db, work);
-    return { [field]: result, userErrors: [] };
+    const outcome = await inTransaction(ctx.db, async (tx) => {
+      if (idempotency && key) {
+        const subject = ctx.viewer.subject ?? 'anonymous';
+        const claimed = await tx.insert(idempotencyKeys).values({ subject, operation: idempotency.operation, key }).onConflictDoNothing().returning();
+        if (claimed.length === 0) {
+          const [first] = await tx.select().from(idempotencyKeys).where(and(
+            eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.operation, idempotency.operation), eq(idempotencyKeys.key, key),
+          ));
+          return { repeatOf: first.result?.id ?? null };
+        }
+        const result = await work(tx);
+        await tx.update(idempotencyKeys).set({ result: { id: result.id } }).where(and(
+          eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.operation, idempotency.operation), eq(idempotencyKeys.key, key),
+        ));
+        return { result };
+      }
+      return { result: await work(tx) };
+    });
+    if ('repeatOf' in outcome) {
+      return { [field]: outcome.repeatOf ? await idempotency!.reload(outcome.repeatOf) : null, userErrors: [] };
+    }
+    return { [field]: outcome.result, userErrors: [] };
   } catch (error) {
     if (error instanceof UserErrors) return { [field]: null, userErrors: error.errors };
     throw error;

@@ -15,12 +15,14 @@ import { viewerFromAuthorization, type Viewer } from '../auth/viewer';
 import type { Config } from '../config';
 import { createContext, type Context } from '../context';
 import type { Database } from '../db/client';
+import { EventHub } from '../events/hub';
 import { logger } from '../logger';
 import { getSchema } from '../schema';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface RunningServer {
+  events: EventHub;
   url: string;
   wsUrl: string;
   port: number;
@@ -58,6 +60,8 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
 
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
   const schema = await getSchema();
+  const events = new EventHub(database, config.eventsPollMs);
+  await events.start();
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
@@ -91,7 +95,7 @@ export async function startServer(config: Config, database: Database, port = con
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(config, database, ctx.extra.viewer!),
+          contextValue: createContext(config, database, events, ctx.extra.viewer!),
         };
       },
     },
@@ -108,7 +112,7 @@ export async function startServer(config: Config, database: Database, port = con
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       accessPlugin(schema),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); await events.stop(); } }; } },
     ],
   });
   await apollo.start();
@@ -131,13 +135,14 @@ export async function startServer(config: Config, database: Database, port = con
     GRAPHQL_PATH,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(config, database, await viewerFromAuthorization(req.headers.authorization, config.jwtSecret)),
+      context: async ({ req }) => createContext(config, database, events, await viewerFromAuthorization(req.headers.authorization, config.jwtSecret)),
     }),
   );
 
   await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const actualPort = (httpServer.address() as AddressInfo).port;
   return {
+    events,
     port: actualPort,
     url: `http://localhost:${actualPort}${GRAPHQL_PATH}`,
     wsUrl: `ws://localhost:${actualPort}${GRAPHQL_PATH}`,

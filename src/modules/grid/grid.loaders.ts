@@ -1,9 +1,10 @@
-import { and, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { scopeCondition, type UnitColumns } from '../../auth/scope';
 import type { Context } from '../../context';
 import { rowsOf } from '../../db/client';
-import { OrderDirection, paginateByParent, type ForwardPageArgs, type Ordering, type Page } from '../../graphql/connection';
+import { OrderDirection, type Ordering } from '../../graphql/connection';
+import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper, type NodeRow } from '../../graphql/node';
 import { ringToGeoJSON } from './geometry';
 import {
@@ -43,20 +44,8 @@ export type GridNode = ReturnType<typeof asGrid>;
 export type ResidentNode = ReturnType<typeof asResident>;
 export type Mapped<R extends { id: number }> = NodeRow<R>;
 
-function keyed<R extends { id: number }, T>(rows: R[], keys: readonly number[], map: (row: R) => T): (T | null)[] {
-  const byId = new Map(rows.map((r) => [r.id, map(r)]));
-  return keys.map((k) => byId.get(k) ?? null);
-}
-
-/** By-id loader; `scope` limits non-public tables to what the viewer may read. */
-function byId<R extends { id: number }, T>(ctx: Context, name: string, table: PgTable, map: (row: R) => T, scope?: UnitColumns) {
-  const idColumn = (table as unknown as { id: PgColumn }).id;
-  const scoped = scope ? scopeCondition(ctx.viewer, scope) : undefined;
-  return ctx.loaders.get<number, T | null>(`${name}.byId`, async (keys) => {
-    const rows = (await ctx.db.select().from(table).where(and(inArray(idColumn, [...keys]), scoped))) as R[];
-    return keyed(rows, keys, map);
-  });
-}
+const byId = <R extends { id: number }, T>(ctx: Context, name: string, table: PgTable, map: (row: R) => T, scope?: UnitColumns) =>
+  byIdLoader(ctx, name, table, map, scope ? scopeCondition(ctx.viewer, scope) : undefined);
 
 export const districtById = (ctx: Context) => byId(ctx, 'District', districts, asDistrict);
 export const streetById = (ctx: Context) => byId(ctx, 'Street', streets, asStreet);
@@ -67,25 +56,6 @@ export const householdById = (ctx: Context) => byId(ctx, 'Household', households
 export const residentById = (ctx: Context) => byId(ctx, 'Resident', residents, asResident, RESIDENT_UNITS);
 export const staffMemberById = (ctx: Context) => byId(ctx, 'StaffMember', staffMembers, asStaffMember);
 export const staffAssignmentById = (ctx: Context) => byId(ctx, 'StaffAssignment', staffAssignments, asStaffAssignment);
-
-export interface ChildList<R extends { id: number }, T> {
-  name: string;
-  table: PgTable;
-  parentColumn: PgColumn;
-  parentKey: keyof R & string;
-  ordering: Ordering;
-  map: (row: R) => T;
-  where?: SQL;
-}
-
-/** The page of children under each parent, batched into one statement per level. */
-export function childPage<R extends { id: number }, T>(ctx: Context, list: ChildList<R, T>, args: ForwardPageArgs, parentKey: number): Promise<Page<T>> {
-  const name = `${list.name}:${args.first ?? ''}:${args.after ?? ''}`;
-  const loader = ctx.loaders.get<number, Page<T>>(name, (keys) =>
-    paginateByParent<R, T>(ctx.db, { ...list, where: list.where, args }, keys),
-  );
-  return loader.load(parentKey);
-}
 
 const byIdAsc = (column: PgColumn): Ordering => ({ column, key: 'id', direction: OrderDirection.ASC });
 const byCodeAsc = (column: PgColumn): Ordering => ({ column, key: 'code', direction: OrderDirection.ASC });

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Ro
 import type { Context } from '../../context';
 import { ForwardPageArgs, PageArgs } from '../../graphql/connection';
 import { badUserInput } from '../../graphql/errors';
+import { childPage } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node';
 import { runMutation } from '../../graphql/payload';
 import * as In from './grid.inputs';
@@ -83,7 +84,7 @@ export class GridQueryResolver {
 export class DistrictResolver {
   @FieldResolver(() => T.StreetConnection, { description: 'Streets and towns (街道/乡镇) of the district, in code order.' })
   streets(@Root() district: L.Mapped<L.DistrictRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.streetsOfDistrict, args, district.key);
+    return childPage(ctx, L.streetsOfDistrict, args, district.key);
   }
 }
 
@@ -96,7 +97,7 @@ export class StreetResolver {
 
   @FieldResolver(() => T.CommunityConnection, { description: 'Communities and villages (社区/村) of the street, in code order.' })
   communities(@Root() street: L.Mapped<L.StreetRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.communitiesOfStreet, args, street.key);
+    return childPage(ctx, L.communitiesOfStreet, args, street.key);
   }
 
   @FieldResolver(() => T.UnitStats, { description: 'Households, residents, tags and staff of the street.' })
@@ -114,7 +115,7 @@ export class CommunityResolver {
 
   @FieldResolver(() => T.GridConnection, { description: 'Every grid of the community, all levels, in code order.' })
   grids(@Root() community: L.Mapped<L.CommunityRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.gridsOfCommunity, args, community.key);
+    return childPage(ctx, L.gridsOfCommunity, args, community.key);
   }
 
   @FieldResolver(() => T.UnitStats, { description: 'Households, residents, tags and staff of the community.' })
@@ -137,12 +138,12 @@ export class GridResolver {
 
   @FieldResolver(() => T.GridConnection, { description: 'Grids one level down.' })
   children(@Root() grid: L.GridNode, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.childrenOfGrid, args, grid.key);
+    return childPage(ctx, L.childrenOfGrid, args, grid.key);
   }
 
   @FieldResolver(() => T.BuildingConnection, { description: 'Buildings standing in this grid itself (micro grids hold buildings); `buildings(filter: {within:})` lists a whole subtree.' })
   buildings(@Root() grid: L.GridNode, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.buildingsOfGrid(ctx), args, grid.key);
+    return childPage(ctx, L.buildingsOfGrid(ctx), args, grid.key);
   }
 
   @FieldResolver(() => [T.StaffAssignment], { description: 'Who serves in this grid now: the public contact board (公开亮身份).' })
@@ -165,7 +166,7 @@ export class BuildingResolver {
 
   @FieldResolver(() => T.HouseholdConnection, { description: 'Households (户) in the building.' })
   households(@Root() building: L.Mapped<L.BuildingRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.householdsOfBuilding(ctx), args, building.key);
+    return childPage(ctx, L.householdsOfBuilding(ctx), args, building.key);
   }
 }
 
@@ -183,7 +184,7 @@ export class HouseholdResolver {
 
   @FieldResolver(() => T.ResidentConnection, { description: 'Residents (居民) recorded in the household.' })
   residents(@Root() household: L.Mapped<L.HouseholdRow>, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
-    return L.childPage(ctx, L.residentsOfHousehold(ctx), args, household.key);
+    return childPage(ctx, L.residentsOfHousehold(ctx), args, household.key);
   }
 }
 

@@ -162,7 +162,7 @@ export async function gridByCode(db: Queryable, code: string) {
 
 // Scope of changes ---------------------------------------------------------------------
 
-interface Placement {
+export interface Placement {
   districtId: number;
   streetId?: number;
   communityId?: number;
@@ -183,6 +183,8 @@ async function mayChange(db: Queryable, viewer: Viewer, place: Placement): Promi
       return place.communityId === unit.key;
     case 'Household':
       return place.householdId === unit.key;
+    case 'Department':
+      return false;
     case 'Grid': {
       if (place.gridId === undefined) return false;
       const [hit] = await db.select({ id: grids.id }).from(grids).where(and(eq(grids.id, place.gridId), sql`${grids.id} in ${gridSubtree(unit.key)}`));
@@ -191,7 +193,7 @@ async function mayChange(db: Queryable, viewer: Viewer, place: Placement): Promi
   }
 }
 
-async function assertMayChange(db: Queryable, viewer: Viewer, place: Placement, field: string[] | null): Promise<void> {
+export async function assertMayChange(db: Queryable, viewer: Viewer, place: Placement, field: string[] | null): Promise<void> {
   if (!(await mayChange(db, viewer, place))) {
     refuse(field, UserErrorCode.OUT_OF_SCOPE, 'This lies outside the part of the city your role may change.');
   }

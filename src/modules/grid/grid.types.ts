@@ -1,14 +1,11 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../graphql/connection';
 import { Node } from '../../graphql/node';
+import { mirror } from '../../graphql/enums';
 import { Payload } from '../../graphql/payload';
 import { DateScalar, DateTime, Decimal, GeoJSON } from '../../graphql/scalars';
 import { gender, gridLevel, registration, residentTag, staffRole } from './grid.tables';
 
-/** GraphQL enums mirror the database enums value for value. */
-function mirror<const V extends string>(values: readonly V[]): { [K in V]: K } {
-  return Object.fromEntries(values.map((v) => [v, v])) as { [K in V]: K };
-}
 
 export const GridLevel = mirror(gridLevel.enumValues);
 export type GridLevel = keyof typeof GridLevel;

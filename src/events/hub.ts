@@ -1,0 +1,88 @@
+import type { Database } from '../db/client';
+import { logger } from '../logger';
+import { latestEventId, OUTBOX_CHANNEL, readEventsAfter, type OutboxRow } from './outbox';
+
+type Listener = (row: OutboxRow) => void;
+
+const BATCH = 500;
+
+/**
+ * One per process: LISTENs for outbox ids, reads the new rows in id order and hands each
+ * to every live subscription of this process. Any process may have written them.
+ */
+export class EventHub {
+  private lastId = 0;
+  private readonly listeners = new Set<Listener>();
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private poll: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Events handed to subscriptions since start, for metrics and benchmarks. */
+  delivered = 0;
+
+  constructor(private readonly database: Database, private readonly pollMs = 5_000) {}
+
+  /** The id of the newest event this hub has handed on. */
+  get position(): number {
+    return this.lastId;
+  }
+
+  async start(): Promise<void> {
+    this.lastId = await latestEventId(this.database.db);
+    // On every (re)connect of the listening connection, re-read from the last id seen.
+    this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => void this.drain(), () => void this.drain());
+    // A safety net for a notification lost in transit; reads nothing when nothing is new.
+    this.poll = setInterval(() => void this.drain(), this.pollMs);
+    this.poll.unref();
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscriptions(): number {
+    return this.listeners.size;
+  }
+
+  /** Reads and hands on everything after the last id; concurrent calls fold into one more pass. */
+  drain(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      try {
+        do {
+          this.again = false;
+          for (;;) {
+            const rows = await readEventsAfter(this.database.db, this.lastId, BATCH);
+            for (const row of rows) {
+              this.lastId = row.id;
+              for (const listener of this.listeners) {
+                listener(row);
+                this.delivered += 1;
+              }
+            }
+            if (rows.length < BATCH) break;
+          }
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        logger.warn({ err: error }, 'reading the outbox failed; the next notification or poll retries');
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+    await this.draining;
+    await this.unlisten?.().catch(() => {});
+    this.listeners.clear();
+  }
+}

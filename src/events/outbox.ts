@@ -1,0 +1,62 @@
+import { and, eq, gt, lt, max, sql } from 'drizzle-orm';
+import type { Queryable, Tx } from '../db/client';
+import { inTransaction } from '../db/transaction';
+import { outbox, outboxHorizon, type EventScope } from './outbox.tables';
+
+/** Advisory lock key that serialises outbox appends (see ARCHITECTURE.md, events, rule 5). */
+const OUTBOX_LOCK = 7_310_001;
+export const OUTBOX_CHANNEL = 'outbox';
+
+export interface NewEvent {
+  topic: string;
+  scope: EventScope;
+  payload: Record<string, unknown>;
+}
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * The one place events are written: in the caller's transaction, as its last write. The
+ * transaction-scoped lock makes ids follow commit order, so a reader that has seen id N
+ * never later meets a smaller id; NOTIFY is delivered at commit and carries only the id.
+ */
+export async function appendEvent(tx: Tx, event: NewEvent): Promise<OutboxRow> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+  const [row] = await tx.insert(outbox).values(event).returning();
+  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(row.id)})`);
+  return row;
+}
+
+export async function latestEventId(db: Queryable): Promise<number> {
+  const [{ last }] = await db.select({ last: max(outbox.id) }).from(outbox);
+  return last ?? 0;
+}
+
+export async function readEventsAfter(db: Queryable, after: number, limit: number, topic?: string): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(gt(outbox.id, after), topic ? eq(outbox.topic, topic) : undefined))
+    .orderBy(outbox.id)
+    .limit(limit);
+}
+
+export async function prunedThrough(db: Queryable): Promise<number> {
+  const [row] = await db.select().from(outboxHorizon).where(eq(outboxHorizon.id, 1));
+  return row?.prunedThrough ?? 0;
+}
+
+/** Deletes events older than the retention and records how far it went. */
+export async function pruneOutbox(db: Queryable, retentionMs: number, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionMs);
+  return inTransaction(db, async (tx) => {
+    const deleted = await tx.delete(outbox).where(lt(outbox.createdAt, cutoff)).returning({ id: outbox.id });
+    if (deleted.length === 0) return 0;
+    const through = deleted.reduce((highest, d) => Math.max(highest, d.id), 0);
+    await tx
+      .insert(outboxHorizon)
+      .values({ id: 1, prunedThrough: through })
+      .onConflictDoUpdate({ target: outboxHorizon.id, set: { prunedThrough: sql`greatest(${outboxHorizon.prunedThrough}, ${through})` } });
+    return deleted.length;
+  });
+}

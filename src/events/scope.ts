@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm';
+import type { UnitLevel } from '../auth/scope';
+import type { Queryable } from '../db/client';
+import { grids } from '../modules/grid/grid.tables';
+import type { EventScope } from './outbox.tables';
+
+export type ScopeMatcher = (scope: EventScope) => boolean;
+
+/**
+ * Whether an event lies under a unit, decided in memory for every event a process hands
+ * on; a grid's code is read once here so a subtree test is a prefix test.
+ */
+export async function unitMatcher(db: Queryable, unit: { type: UnitLevel | 'Department'; key: number }): Promise<ScopeMatcher> {
+  switch (unit.type) {
+    case 'District':
+      return (s) => s.districtId === unit.key;
+    case 'Street':
+      return (s) => s.streetId === unit.key;
+    case 'Community':
+      return (s) => s.communityId === unit.key;
+    case 'Household':
+      return (s) => s.householdId === unit.key;
+    case 'Department':
+      return (s) => s.departmentIds?.includes(unit.key) ?? false;
+    case 'Grid': {
+      const [grid] = await db.select({ code: grids.code }).from(grids).where(eq(grids.id, unit.key));
+      if (!grid) return () => false;
+      return (s) => s.gridCode === grid.code || s.gridCode.startsWith(`${grid.code}-`);
+    }
+    default:
+      return () => false;
+  }
+}

@@ -1,0 +1,57 @@
+import type { UnitType } from '../../auth/roles';
+import type { Context } from '../../context';
+import type { OutboxRow } from '../../events/outbox';
+import { unitMatcher } from '../../events/scope';
+import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
+import { badUserInput } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/ids';
+import type { IncidentEventFilter } from './incident.inputs';
+import { incidentFromSnapshot, transitionFromSnapshot } from './incident.loaders';
+import { incidentEventScope } from './incident.scope';
+import { INCIDENT_TOPIC } from './incident.service';
+
+const WITHIN_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household', 'Department'];
+
+/** The events of `incidentEvents`: the viewer's scope and the filter, matched on every event. */
+export async function openIncidentEvents(ctx: Context, filter: IncidentEventFilter | undefined, after: string | undefined | null) {
+  const afterId = after ? eventIdOfCursor(after) : null;
+  const readable = await incidentEventScope(ctx.db, ctx.viewer);
+  let within: ((row: OutboxRow) => boolean) | null = null;
+  if (filter?.within) {
+    const unit = fromGlobalId(filter.within, WITHIN_TYPES);
+    if (!unit) throw badUserInput(`filter.within must be the ID of a ${WITHIN_TYPES.join(', ')}.`, 'filter');
+    const matcher = await unitMatcher(ctx.db, { type: unit.type as UnitType, key: unit.key });
+    within = (row) => matcher(row.scope);
+  }
+  let incidentKey: number | null = null;
+  if (filter?.incidentId) {
+    const decoded = fromGlobalId(filter.incidentId, 'Incident');
+    if (!decoded) throw badUserInput('filter.incidentId must be the ID of an incident.', 'filter');
+    incidentKey = decoded.key;
+  }
+  const categories = filter?.categories?.length ? new Set<string>(filter.categories) : null;
+  const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
+  return EventStream.open(ctx.db, ctx.events, {
+    topic: INCIDENT_TOPIC,
+    after: afterId,
+    match: (row) => {
+      const payload = row.payload as { incident: { id: number; category: string }; transition: { action: string } };
+      return readable(row.scope)
+        && (within === null || within(row))
+        && (incidentKey === null || payload.incident.id === incidentKey)
+        && (categories === null || categories.has(payload.incident.category))
+        && (actions === null || actions.has(payload.transition.action));
+    },
+  });
+}
+
+/** An outbox row as the `IncidentEvent` a subscriber receives. */
+export function incidentEventOf(row: OutboxRow) {
+  const payload = row.payload as { incident: Record<string, unknown>; transition: Record<string, unknown> };
+  return {
+    cursor: eventCursor(row.id),
+    occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
+    incident: incidentFromSnapshot(payload.incident),
+    transition: transitionFromSnapshot(payload.transition),
+  };
+}
