@@ -60,7 +60,7 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
 
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
   const schema = await getSchema();
-  const events = new EventHub(database, config.eventsPollMs);
+  const events = new EventHub(database, { pollMs: config.eventsPollMs, retentionMs: config.eventRetentionMs });
   await events.start();
   const app = express();
   const httpServer = http.createServer(app);
