@@ -32,6 +32,8 @@ export class StatementCounter implements Logger {
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
+  /** The server's URL (postgres driver only), for tools that connect on their own. */
+  url?: string;
   statements: StatementCounter;
   /** The embedded engine, when there is one (tests clone and dump it). */
   pglite?: PGlite;
@@ -64,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db,
       driver: 'postgres',
+      url: options.url,
       statements,
       async listen(channel, onNotify, onConnected) {
         const subscription = await client.listen(channel, onNotify, onConnected);
