@@ -2,12 +2,10 @@
  * Loads the demo city: `npm run seed -- [--scale N] [--reset]`.
  * DATABASE_URL selects a PostgreSQL server, else the embedded PGlite in DATA_DIR.
  */
-import { is, sql } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { migrateDatabase, openDatabase } from '../src/db/client';
-import * as schema from '../src/db/schema';
 import { isSeeded, seedDemoCity } from '../src/seed/demo-city';
 
 const USAGE = 'usage: npm run seed -- [--scale N] [--reset]';
@@ -44,9 +42,12 @@ async function main(): Promise<number> {
         console.error(`The database (${target}) already holds data. Run with --reset to empty it and seed again.`);
         return 1;
       }
-      const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable));
-      await db.execute(sql`truncate table ${sql.join(tables.map((t) => sql`${t}`), sql`, `)} restart identity cascade`);
-      console.log(`Emptied ${tables.length} tables.`);
+      // Start over from the migrations, so tables they fill (category time limits) are whole again.
+      await db.execute(sql`drop schema public cascade`);
+      await db.execute(sql`drop schema if exists drizzle cascade`);
+      await db.execute(sql`create schema public`);
+      await migrateDatabase(database);
+      console.log('Emptied the database and migrated it again.');
     }
     console.log(`Seeding the demo city at scale ${scale} into ${target} …`);
     const started = performance.now();

@@ -1,4 +1,4 @@
-import { and, count, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import type { Queryable } from '../db/client';
@@ -137,24 +137,29 @@ export function pageWindow(args: PageArgs): Window {
   return { limit: first ?? DEFAULT_PAGE_SIZE, cursor: args.after ? decodeCursor(args.after, 'after') : null, backward: false };
 }
 
-function idColumn(table: PgTable): PgColumn {
+function idColumnOf(table: PgTable): PgColumn {
   return (table as unknown as { id: PgColumn }).id;
 }
 
-/** Rows strictly beyond the cursor in the walking direction. */
+/**
+ * Rows strictly beyond the cursor in the walking direction. The cursor's value is bound as a
+ * plain parameter, not through the column's encoder: a timestamp travels in the cursor as
+ * its ISO text and PostgreSQL reads it back as the column's type.
+ */
 function beyondCursor(table: PgTable, ordering: Ordering, window: Window): SQL | undefined {
   if (!window.cursor) return undefined;
   const [value, id] = window.cursor;
   const ascending = (ordering.direction === OrderDirection.ASC) !== window.backward;
-  const cmp = ascending ? gt : lt;
-  if (ordering.column === idColumn(table)) return cmp(idColumn(table), id);
-  return or(cmp(ordering.column, value), and(eq(ordering.column, value), cmp(idColumn(table), id)));
+  const op = ascending ? sql`>` : sql`<`;
+  const idColumn = idColumnOf(table);
+  if (ordering.column === idColumn) return sql`${idColumn} ${op} ${id}`;
+  return sql`(${ordering.column} ${op} ${value} or (${ordering.column} = ${value} and ${idColumn} ${op} ${id}))`;
 }
 
 function orderBy(table: PgTable, ordering: Ordering, window: Window): SQL[] {
   const ascending = (ordering.direction === OrderDirection.ASC) !== window.backward;
   const dir = ascending ? sql`asc` : sql`desc`;
-  const columns = ordering.column === idColumn(table) ? [idColumn(table)] : [ordering.column, idColumn(table)];
+  const columns = ordering.column === idColumnOf(table) ? [idColumnOf(table)] : [ordering.column, idColumnOf(table)];
   return columns.map((c) => sql`${c} ${dir}`);
 }
 

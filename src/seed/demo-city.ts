@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
 import { seedGrid } from '../modules/grid/grid.seed';
+import { seedIncidents } from '../modules/incident/incident.seed';
 
 export interface DemoCityOptions {
   /** 1 ≈ 5,000 residents; 60 ≈ 300,000. */
@@ -15,8 +16,10 @@ export interface DemoCityOptions {
 export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Promise<Record<string, number>> {
   return inTransaction(db, async (tx) => {
     const grid = await seedGrid(tx, options);
-    // Other domains (incidents, party, property, volunteers) add their seeds here.
-    return { ...grid };
+    // Incidents happen in the grids, reported by the grid workers and residents seeded above.
+    const incident = await seedIncidents(tx, options);
+    // Other domains (party, property, volunteers) add their seeds here.
+    return { ...grid, ...incident };
   });
 }
 

@@ -153,8 +153,8 @@ const MOBILE_PREFIXES = [
 // ---------------------------------------------------------------------------------------
 // Randomness
 
-/** mulberry32: small, fast, and the same on every platform. */
-class Random {
+/** mulberry32: small, fast, and the same on every platform. Other domains' seeds use it too. */
+export class Random {
   private state: number;
 
   constructor(seed: number) {
@@ -436,13 +436,15 @@ const TABLES: [keyof Batch, PgTable][] = [
   ['staffAssignments', staffAssignments],
 ];
 
-async function insertChunks(db: Queryable, table: PgTable, rows: object[]): Promise<void> {
+/** Inserts rows in chunks of CHUNK, in the given order. */
+export async function insertChunks(db: Queryable, table: PgTable, rows: object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     await db.insert(table).values(rows.slice(i, i + CHUNK) as never);
   }
 }
 
-const stamps = { createdAt: SEED_TIMESTAMP, updatedAt: SEED_TIMESTAMP };
+/** created_at and updated_at of every seeded row. */
+export const stamps = { createdAt: SEED_TIMESTAMP, updatedAt: SEED_TIMESTAMP };
 
 class Ids {
   private readonly last = new Map<string, number>();
@@ -524,10 +526,15 @@ export async function seedGrid(db: Queryable, options: GridSeedOptions): Promise
     }
   }
 
-  for (const [, table] of TABLES) {
+  await advanceSequences(db, TABLES.map(([, table]) => table));
+  return summary;
+}
+
+/** Moves the `id` sequence of each table past the ids a seed assigned itself. */
+export async function advanceSequences(db: Queryable, tables: readonly PgTable[]): Promise<void> {
+  for (const table of tables) {
     await db.execute(sql`select setval(pg_get_serial_sequence(${tableName(table)}, 'id'), (select max(id) from ${table}))`);
   }
-  return summary;
 }
 
 function tableName(table: PgTable): string {
