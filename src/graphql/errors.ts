@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { fromGlobalId } from './ids';
 
 export enum UserErrorCode {
   INVALID = 'INVALID',
@@ -50,6 +51,13 @@ export class UserErrors extends Error {
 
 export function refuse(field: string[] | null, code: UserErrorCode, message: string): never {
   throw new UserErrors([userError(field, code, message)]);
+}
+
+/** The key of an ID argument; an ID of the wrong type or of nothing is NOT_FOUND on that field. */
+export function keyOf(id: string, type: string, field: string[]): number {
+  const decoded = fromGlobalId(id, type);
+  if (!decoded) refuse(field, UserErrorCode.NOT_FOUND, `No ${type.toLowerCase()} has this ID.`);
+  return decoded.key;
 }
 
 /** Faults of the request itself (API.md): top-level `errors` with a code. */

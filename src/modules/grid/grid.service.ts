@@ -5,8 +5,7 @@ import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../context';
 import type { Queryable, Tx } from '../../db/client';
 import { OrderDirection, paginate, type Ordering, type PageArgs } from '../../graphql/connection';
-import { refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/ids';
+import { keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { ringContainsRing, ringFromGeoJSON } from './geometry';
 import type * as In from './grid.inputs';
 import { ResidentOrderField, UnitOrderField } from './grid.inputs';
@@ -197,13 +196,6 @@ export async function assertMayChange(db: Queryable, viewer: Viewer, place: Plac
   if (!(await mayChange(db, viewer, place))) {
     refuse(field, UserErrorCode.OUT_OF_SCOPE, 'This lies outside the part of the city your role may change.');
   }
-}
-
-/** Decodes an ID argument; an ID of the wrong type or of nothing is NOT_FOUND on that field. */
-function keyOf(id: string, type: string, field: string[]): number {
-  const decoded = fromGlobalId(id, type);
-  if (!decoded) refuse(field, UserErrorCode.NOT_FOUND, `No ${type.toLowerCase()} has this ID.`);
-  return decoded.key;
 }
 
 async function found<T>(rows: Promise<T[]>, field: string[], what: string): Promise<T> {

@@ -87,19 +87,14 @@ export class IncidentQueryResolver {
   }
 
   @Query(() => T.IncidentStats, { description: 'How the incidents reported in a period were handled, under a unit (or all the viewer may see).' })
-  async incidentStats(
+  incidentStats(
     @Arg('within', () => ID, { nullable: true, description: 'District, street, community, grid or household; all the viewer may see when omitted.' }) within: string | undefined,
     @Arg('from', () => DateTime, { description: 'Start of the period (inclusive).' }) from: Date,
     @Arg('to', () => DateTime, { description: 'End of the period (exclusive).' }) to: Date,
     @Ctx() ctx: Context,
   ) {
     if (!(from < to)) throw badUserInput('`from` must be before `to`.', 'from');
-    const stats = await service.incidentStats(ctx, within, from, to);
-    return {
-      ...stats,
-      closureRate: stats.total === 0 ? null : (stats.closed + stats.explained) / stats.total,
-      onTimeRate: stats.closed === 0 ? null : stats.closedOnTime / stats.closed,
-    };
+    return service.incidentStats(ctx, within, from, to);
   }
 
   @Query(() => T.DepartmentConnection, { description: 'Functional departments (职能部门).' })

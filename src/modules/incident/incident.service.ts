@@ -7,7 +7,7 @@ import { rowsOf, type Queryable, type Tx } from '../../db/client';
 import { appendEvent } from '../../events/outbox';
 import type { EventScope } from '../../events/outbox.tables';
 import { OrderDirection, paginate, type PageArgs } from '../../graphql/connection';
-import { badUserInput, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import { badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import { assertMayChange, gridAt } from '../grid/grid.service';
 import { grids, households } from '../grid/grid.tables';
@@ -35,12 +35,6 @@ function checkPhotoUrls(urls: readonly string[], field: string[]): UserError[] {
     }
     return [userError([...field, String(i)], UserErrorCode.INVALID, 'A photo is an http(s) URL.')];
   });
-}
-
-function keyOf(id: string, type: string, field: string[]): number {
-  const decoded = fromGlobalId(id, type);
-  if (!decoded) refuse(field, UserErrorCode.NOT_FOUND, `No ${type.toLowerCase()} has this ID.`);
-  return decoded.key;
 }
 
 /** What a subscriber's filter and scope are matched against. */
@@ -310,10 +304,11 @@ export async function createDepartment(tx: Tx, input: In.DepartmentCreateInput) 
 
 export interface IncidentStatsRow {
   total: number;
-  closed: number;
-  explained: number;
-  closedOnTime: number;
   overdue: number;
+  /** 办结率: closed or explained, over all reported; null without incidents. */
+  closureRate: number | null;
+  /** Closed by the deadline, over all closed; null when none closed. */
+  onTimeRate: number | null;
   meanHoursToClose: number | null;
   byStatus: { status: IncidentStatus; count: number }[];
   byCategory: { category: Category; count: number }[];
@@ -341,10 +336,9 @@ export async function incidentStats(ctx: Context, within: string | null | undefi
   const byCategory = row.by_category ?? {};
   return {
     total: row.total,
-    closed: row.closed,
-    explained: row.explained,
-    closedOnTime: row.closed_on_time,
     overdue: row.overdue,
+    closureRate: row.total === 0 ? null : (row.closed + row.explained) / row.total,
+    onTimeRate: row.closed === 0 ? null : row.closed_on_time / row.closed,
     meanHoursToClose: row.mean_hours === null ? null : Number(row.mean_hours),
     byStatus: Object.entries(byStatus).map(([status, count]) => ({ status: status as IncidentStatus, count })),
     byCategory: Object.entries(byCategory).map(([category, count]) => ({ category: category as Category, count })),
