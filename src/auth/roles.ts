@@ -8,6 +8,8 @@ export enum Role {
   GRID_WORKER = 'GRID_WORKER',
   RESIDENT = 'RESIDENT',
   DEPARTMENT_HANDLER = 'DEPARTMENT_HANDLER',
+  OWNERS_COMMITTEE = 'OWNERS_COMMITTEE',
+  PROPERTY_COMPANY = 'PROPERTY_COMPANY',
 }
 
 registerEnumType(Role, {
@@ -20,11 +22,13 @@ registerEnumType(Role, {
     GRID_WORKER: { description: 'Grid worker (网格员): the households of one grid and its sub-grids.' },
     RESIDENT: { description: 'Resident (居民): their own household, and the incidents they reported.' },
     DEPARTMENT_HANDLER: { description: 'Handler in a functional department (职能部门): the incidents dispatched to it, nothing else.' },
+    OWNERS_COMMITTEE: { description: 'Member of an owners\' committee (业委会): its compound\'s governance, money and votes.' },
+    PROPERTY_COMPANY: { description: 'Staff of a property service company (物业服务企业): the compounds of its contracts.' },
   },
 });
 
 /** Kinds of unit a token's `unit` claim may name; each role takes only some. */
-export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household' | 'Department';
+export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household' | 'Department' | 'Compound' | 'PropertyCompany';
 
 export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.CITY_ADMIN]: [null, 'District'],
@@ -33,4 +37,6 @@ export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.GRID_WORKER]: ['Grid'],
   [Role.RESIDENT]: ['Household'],
   [Role.DEPARTMENT_HANDLER]: ['Department'],
+  [Role.OWNERS_COMMITTEE]: ['Compound'],
+  [Role.PROPERTY_COMPANY]: ['PropertyCompany'],
 };

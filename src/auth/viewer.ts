@@ -24,7 +24,7 @@ export function isAuthenticated(viewer: Viewer): viewer is Viewer & { subject: s
 }
 
 const ALGORITHM = 'HS256';
-const ALL_UNIT_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household', 'Department'];
+const ALL_UNIT_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household', 'Department', 'Compound', 'PropertyCompany'];
 
 function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -52,7 +52,7 @@ export async function viewerFromToken(token: string, secret: string): Promise<Vi
   let decoded: Unit | null = null;
   if (unit !== undefined && unit !== null) {
     const id = typeof unit === 'string' ? fromGlobalId(unit, ALL_UNIT_TYPES) : null;
-    if (!id) throw unauthenticated('The token\'s `unit` claim is not the ID of a district, street, community, grid, household or department.');
+    if (!id) throw unauthenticated('The token\'s `unit` claim is not the ID of a unit a token may name.');
     decoded = { type: id.type as UnitType, key: id.key };
   }
   if (!UNIT_TYPES_OF_ROLE[typedRole].includes(decoded?.type ?? null)) {

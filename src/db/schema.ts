@@ -3,3 +3,5 @@ export * from '../modules/grid/grid.tables';
 export * from '../events/outbox.tables';
 export * from './idempotency.tables';
 export * from '../modules/incident/incident.tables';
+export * from '../modules/party/party.tables';
+export * from '../modules/property/property.tables';

@@ -13,6 +13,9 @@ export interface EventScope {
   householdId?: number | null;
   departmentIds?: number[];
   reporterSubject?: string | null;
+  compoundId?: number | null;
+  /** Property companies under contract in the compound. */
+  companyIds?: number[];
 }
 
 /** Every event, written in the transaction of the change it records (transactional outbox). */

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { UnitType } from '../auth/roles';
 import type { UnitLevel } from '../auth/scope';
 import type { Queryable } from '../db/client';
 import { grids } from '../modules/grid/grid.tables';
@@ -10,7 +11,7 @@ export type ScopeMatcher = (scope: EventScope) => boolean;
  * Whether an event lies under a unit, decided in memory for every event a process hands
  * on; a grid's code is read once here so a subtree test is a prefix test.
  */
-export async function unitMatcher(db: Queryable, unit: { type: UnitLevel | 'Department'; key: number }): Promise<ScopeMatcher> {
+export async function unitMatcher(db: Queryable, unit: { type: UnitLevel | UnitType; key: number }): Promise<ScopeMatcher> {
   switch (unit.type) {
     case 'District':
       return (s) => s.districtId === unit.key;
@@ -22,6 +23,10 @@ export async function unitMatcher(db: Queryable, unit: { type: UnitLevel | 'Depa
       return (s) => s.householdId === unit.key;
     case 'Department':
       return (s) => s.departmentIds?.includes(unit.key) ?? false;
+    case 'Compound':
+      return (s) => s.compoundId === unit.key;
+    case 'PropertyCompany':
+      return (s) => s.companyIds?.includes(unit.key) ?? false;
     case 'Grid': {
       const [grid] = await db.select({ code: grids.code }).from(grids).where(eq(grids.id, unit.key));
       if (!grid) return () => false;

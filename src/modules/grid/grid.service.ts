@@ -183,6 +183,8 @@ async function mayChange(db: Queryable, viewer: Viewer, place: Placement): Promi
     case 'Household':
       return place.householdId === unit.key;
     case 'Department':
+    case 'Compound':
+    case 'PropertyCompany':
       return false;
     case 'Grid': {
       if (place.gridId === undefined) return false;

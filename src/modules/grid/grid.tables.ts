@@ -73,11 +73,17 @@ export const buildings = pgTable('buildings', {
   streetId: streetRef().references(() => streets.id),
   communityId: communityRef().references(() => communities.id),
   gridId: gridRef().references(() => grids.id),
+  /** The residential compound (小区) the building belongs to, if any. */
+  compoundId: integer('compound_id'),
   name: text('name').notNull(),
   address: text('address').notNull(),
   floors: smallint('floors'),
   ...timestamps(),
-}, (t) => [index('buildings_grid_idx').on(t.gridId), index('buildings_community_idx').on(t.communityId)]);
+}, (t) => [
+  index('buildings_grid_idx').on(t.gridId),
+  index('buildings_community_idx').on(t.communityId),
+  index('buildings_compound_idx').on(t.compoundId),
+]);
 
 // 户: "manage people through houses" (以房管人)
 export const households = pgTable('households', {
@@ -87,6 +93,8 @@ export const households = pgTable('households', {
   communityId: communityRef().references(() => communities.id),
   gridId: gridRef().references(() => grids.id),
   buildingId: integer('building_id').notNull().references(() => buildings.id),
+  /** Copied from the building, so the owners of a compound are one indexed lookup. */
+  compoundId: integer('compound_id'),
   room: text('room').notNull(),
   address: text('address').notNull(),
   floorArea: numeric('floor_area', { precision: 10, scale: 2 }).notNull(),
@@ -96,6 +104,7 @@ export const households = pgTable('households', {
   index('households_grid_idx').on(t.gridId),
   index('households_community_idx').on(t.communityId),
   index('households_street_idx').on(t.streetId),
+  index('households_compound_idx').on(t.compoundId),
   uniqueIndex('households_building_room_key').on(t.buildingId, t.room),
 ]);
 
