@@ -1,4 +1,5 @@
 import { Role } from '../../auth/roles';
+import { CHINA_OFFSET_MS } from '../../calendar';
 import type { incidentAction, incidentStatus } from './incident.tables';
 
 export type IncidentStatus = (typeof incidentStatus.enumValues)[number];
@@ -69,8 +70,6 @@ export function mayAct(action: TransitionAction, incident: IncidentFacts, actor:
   if (actor.role === Role.RESIDENT) return incident.reporterSubject === actor.subject;
   return true;
 }
-
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 /** The next joint meeting (联席会议), held on the 25th of each month, by the calendar in China. */
 export function nextJointMeeting(from: Date): string {
