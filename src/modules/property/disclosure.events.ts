@@ -1,0 +1,53 @@
+import type { Context } from '../../context';
+import type { OutboxRow } from '../../events/outbox';
+import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
+import { badUserInput } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/ids';
+import type { DisclosureEventFilter } from './disclosure.inputs';
+import { disclosureFromSnapshot } from './disclosure.loaders';
+import { DISCLOSURE_TOPIC } from './disclosure.service';
+import { DisclosureEventKind } from './disclosure.types';
+import { compoundEventScope } from './property.scope';
+
+function keyOfFilter(id: string | undefined | null, type: string, field: string): number | null {
+  if (id === undefined || id === null) return null;
+  const decoded = fromGlobalId(id, type);
+  if (!decoded) throw badUserInput(`filter.${field} must be the ID of a ${type.toLowerCase()}.`, 'filter');
+  return decoded.key;
+}
+
+/**
+ * The events of `disclosurePublished`: the outbox rows of topic `disclosure`, replayed after
+ * `after` and then live, that the viewer may read (the compound's residents, committee and
+ * company, the staff above it, city-wide integrators) and that the filter selects.
+ */
+export async function openDisclosureEvents(ctx: Context, filter: DisclosureEventFilter | undefined | null, after: string | undefined | null) {
+  const afterId = after ? eventIdOfCursor(after) : null;
+  const compoundKey = keyOfFilter(filter?.compoundId, 'Compound', 'compoundId');
+  const communityKey = keyOfFilter(filter?.communityId, 'Community', 'communityId');
+  const streetKey = keyOfFilter(filter?.streetId, 'Street', 'streetId');
+  const readable = await compoundEventScope(ctx.db, ctx.viewer);
+  return EventStream.open(ctx.db, ctx.events, {
+    topic: DISCLOSURE_TOPIC,
+    after: afterId,
+    match: (row) => readable(row.scope)
+      && (compoundKey === null || row.scope.compoundId === compoundKey)
+      && (communityKey === null || row.scope.communityId === communityKey)
+      && (streetKey === null || row.scope.streetId === streetKey),
+  });
+}
+
+/** An outbox row as the `DisclosureEvent` a subscriber receives. */
+export function disclosureEventOf(row: OutboxRow) {
+  const payload = row.payload as { disclosure: Record<string, unknown>; actor: { subject: string; role: string } };
+  const disclosure = disclosureFromSnapshot(payload.disclosure);
+  return {
+    cursor: eventCursor(row.id),
+    occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
+    kind: disclosure.version === 1 ? DisclosureEventKind.PUBLISHED : DisclosureEventKind.CORRECTED,
+    disclosure,
+    compoundId: disclosure.compoundId,
+    actorSubject: payload.actor.subject,
+    actorRole: payload.actor.role,
+  };
+}
