@@ -8,6 +8,10 @@ import { gridResolvers } from './modules/grid/grid.resolver';
 import { incidentResolvers } from './modules/incident/incident.resolver';
 import { appraisalResolvers } from './modules/property/appraisal.resolver';
 import { compoundResolvers } from './modules/property/compound.resolver';
+import { disclosureResolvers } from './modules/property/disclosure.resolver';
+import { ledgerResolvers } from './modules/property/ledger.resolver';
+import { matterResolvers } from './modules/property/matter.resolver';
+import { voteResolvers } from './modules/property/vote.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -27,7 +31,7 @@ const NO_TOPICS = {
 /** The schema, built once per process. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...compoundResolvers, ...appraisalResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.

@@ -3,6 +3,8 @@ import {
 } from 'graphql';
 import { forbidden, unauthenticated } from '../graphql/errors';
 import { ACTORS } from '../modules/incident/incident.machine';
+import { MATTER_STEPS, PROPOSERS } from '../modules/property/matter.machine';
+import { BALLOT_READERS, VOTE_ACTORS, VOTE_READERS } from '../modules/property/vote.tally';
 import { Role } from './roles';
 import type { Viewer } from './viewer';
 
@@ -18,6 +20,8 @@ const STREET_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER] as const;
 const COMMUNITY_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY] as const;
 /** Roles that work with residents face to face and may reveal whole ID numbers and phones. */
 const PERSONAL_DATA = [Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
+/** Roles that may read a compound's sunshine ledger and disclosures (rows: property.scope's compoundScope). */
+const PROPERTY_MONEY = [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY] as const;
 
 /**
  * Every root field of the schema: who may call it. Row scope (which rows) is applied
@@ -62,6 +66,28 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.serviceAppraisalScore': [Role.OWNERS_COMMITTEE, Role.COMMUNITY_SECRETARY],
   'Mutation.serviceAppraisalResidentScore': [Role.RESIDENT],
   'Mutation.serviceAppraisalWeightsSet': [Role.COMMUNITY_SECRETARY],
+  'Query.majorMatters': [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY],
+  'Mutation.majorMatterPropose': PROPOSERS,
+  'Mutation.majorMatterReview': MATTER_STEPS.REVIEW.actors,
+  'Mutation.majorMatterApprove': MATTER_STEPS.APPROVE.actors,
+  'Mutation.majorMatterOpenVote': MATTER_STEPS.OPEN_VOTE.actors,
+  'Mutation.majorMatterExecute': MATTER_STEPS.EXECUTE.actors,
+  'Mutation.majorMatterReject': MATTER_STEPS.REJECT.actors,
+  'Query.ownerVotes': VOTE_READERS,
+  'Mutation.ownerVoteOpen': VOTE_ACTORS.OPEN,
+  'Mutation.ballotCast': VOTE_ACTORS.CAST,
+  'Mutation.ownerVoteClose': VOTE_ACTORS.CLOSE,
+  'Query.annualPlans': PROPERTY_MONEY,
+  'Query.annualPlan': PROPERTY_MONEY,
+  'Query.ledgerMonths': PROPERTY_MONEY,
+  'Query.ledgerMonth': PROPERTY_MONEY,
+  'Query.disclosures': PROPERTY_MONEY,
+  'Query.disclosureChainVerify': PROPERTY_MONEY,
+  'Subscription.disclosurePublished': PROPERTY_MONEY,
+  'Mutation.annualPlanSet': [Role.OWNERS_COMMITTEE],
+  'Mutation.ledgerMonthSubmit': [Role.PROPERTY_COMPANY],
+  'Mutation.disclosurePublish': [Role.OWNERS_COMMITTEE],
+  'Mutation.disclosureCorrect': [Role.OWNERS_COMMITTEE],
   'Query.viewer': 'PUBLIC',
   'Mutation.streetCreate': ADMIN,
   'Mutation.streetUpdate': STREET_UP,
@@ -88,8 +114,19 @@ export const PROTECTED_TYPES: Record<string, Rule> = {
   IncidentTransition: ALL_ROLES,
   IncidentEvent: ALL_ROLES,
   IncidentStats: [...STAFF, Role.DEPARTMENT_HANDLER],
+  MajorMatter: [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY],
+  MajorMatterTransition: [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY],
+  AnnualPlan: PROPERTY_MONEY,
+  PlanItem: PROPERTY_MONEY,
+  LedgerMonth: PROPERTY_MONEY,
+  Disclosure: PROPERTY_MONEY,
+  DisclosureEvent: PROPERTY_MONEY,
+  DisclosureChainVerification: PROPERTY_MONEY,
   UnitStats: STAFF,
   ResidentPersonalData: PERSONAL_DATA,
+  OwnerVote: VOTE_READERS,
+  VoteCandidate: VOTE_READERS,
+  Ballot: BALLOT_READERS,
 };
 
 /** Sensitive fields of otherwise readable types. */

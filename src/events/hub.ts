@@ -1,11 +1,10 @@
 import type { Database } from '../db/client';
 import { logger } from '../logger';
-import { latestEventId, OUTBOX_CHANNEL, pruneOutbox, readEventsAfter, type OutboxRow } from './outbox';
+import { latestEventId, OUTBOX_CHANNEL, readEventsAfter, type OutboxRow } from './outbox';
 
 type Listener = (row: OutboxRow) => void;
 
 const BATCH = 500;
-const PRUNE_EVERY_MS = 3600 * 1000;
 
 /**
  * One per process: LISTENs for outbox ids, reads the new rows in id order and hands each
@@ -22,12 +21,7 @@ export class EventHub {
   /** Events handed to subscriptions since start, for metrics and benchmarks. */
   delivered = 0;
 
-  private prune: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly database: Database,
-    private readonly options: { pollMs: number; retentionMs: number } = { pollMs: 5_000, retentionMs: 7 * 24 * 3600 * 1000 },
-  ) {}
+  constructor(private readonly database: Database, private readonly pollMs = 5_000) {}
 
   /** The id of the newest event this hub has handed on. */
   get position(): number {
@@ -39,19 +33,8 @@ export class EventHub {
     // On every (re)connect of the listening connection, re-read from the last id seen.
     this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => void this.drain(), () => void this.drain());
     // A safety net for a notification lost in transit; reads nothing when nothing is new.
-    this.poll = setInterval(() => void this.drain(), this.options.pollMs);
+    this.poll = setInterval(() => void this.drain(), this.pollMs);
     this.poll.unref();
-    // Every process prunes; deleting what another already deleted costs nothing.
-    this.prune = setInterval(() => void this.pruneOld(), PRUNE_EVERY_MS);
-    this.prune.unref();
-  }
-
-  private async pruneOld(): Promise<void> {
-    try {
-      await pruneOutbox(this.database.db, this.options.retentionMs);
-    } catch (error) {
-      logger.warn({ err: error }, 'pruning the outbox failed; the next run retries');
-    }
   }
 
   subscribe(listener: Listener): () => void {
@@ -98,7 +81,6 @@ export class EventHub {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
-    if (this.prune) clearInterval(this.prune);
     await this.draining;
     await this.unlisten?.().catch(() => {});
     this.listeners.clear();

@@ -16,6 +16,7 @@ import type { Config } from '../config';
 import { createContext, type Context } from '../context';
 import type { Database } from '../db/client';
 import { EventHub } from '../events/hub';
+import { startJobs } from './jobs';
 import { logger } from '../logger';
 import { getSchema } from '../schema';
 
@@ -60,8 +61,9 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
 
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
   const schema = await getSchema();
-  const events = new EventHub(database, { pollMs: config.eventsPollMs, retentionMs: config.eventRetentionMs });
+  const events = new EventHub(database, config.eventsPollMs);
   await events.start();
+  const stopJobs = startJobs(config, database);
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
@@ -112,7 +114,7 @@ export async function startServer(config: Config, database: Database, port = con
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       accessPlugin(schema),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); await events.stop(); } }; } },
+      { async serverWillStart() { return { async drainServer() { stopJobs(); await wsCleanup.dispose(); await events.stop(); } }; } },
     ],
   });
   await apollo.start();

@@ -12,7 +12,7 @@ let hub: EventHub;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  hub = new EventHub(database, { pollMs: 60_000, retentionMs: 7 * 24 * 3600 * 1000 });
+  hub = new EventHub(database, 60_000);
   await hub.start();
 });
 afterAll(async () => {

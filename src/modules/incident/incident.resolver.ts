@@ -1,6 +1,7 @@
 import {
   Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription,
 } from 'type-graphql';
+import { Actor } from '../../auth/actor';
 import type { Context } from '../../context';
 import type { OutboxRow } from '../../events/outbox';
 import { ForwardPageArgs, PageArgs } from '../../graphql/connection';
@@ -153,7 +154,7 @@ export class IncidentResolver {
     return (await L.departmentById(ctx).loadMany(incident.cooperatingDepartmentIds)).filter((d) => d && !(d instanceof Error));
   }
 
-  @FieldResolver(() => T.Actor, { description: 'Who reported it: a grid worker, a resident or a cadre.' })
+  @FieldResolver(() => Actor, { description: 'Who reported it: a grid worker, a resident or a cadre.' })
   reporter(@Root() incident: L.IncidentNode) {
     return { subject: incident.reporterSubject, role: incident.reporterRole };
   }
@@ -215,7 +216,7 @@ function can(ctx: Context, action: TransitionAction, incident: L.IncidentNode): 
 
 @Resolver(() => T.IncidentTransition)
 export class IncidentTransitionResolver {
-  @FieldResolver(() => T.Actor, { description: 'Who took the step.' })
+  @FieldResolver(() => Actor, { description: 'Who took the step.' })
   actor(@Root() transition: L.TransitionNode) {
     return { subject: transition.actorSubject, role: transition.actorRole };
   }

@@ -1,5 +1,4 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Role } from '../../auth/roles';
 import { Connection } from '../../graphql/connection';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
@@ -80,15 +79,6 @@ registerEnumType(IncidentTriage, {
     ANSWER_AND_EXPLAIN: { description: 'Answer and explain (回应解释一批).' },
   },
 });
-
-@ObjectType({ description: 'Who did something: the token subject and role.', simpleResolvers: true })
-export class Actor {
-  @Field(() => String, { description: 'The `sub` of the actor\'s token.' })
-  subject!: string;
-
-  @Field(() => Role, { description: 'The role the actor acted in.' })
-  role!: Role;
-}
 
 @ObjectType({ implements: Node, description: 'A functional department (职能部门) that incidents are dispatched to.', simpleResolvers: true })
 export class Department extends Node {

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Actor } from '../../auth/actor';
 import type { Context } from '../../context';
 import { ForwardPageArgs } from '../../graphql/connection';
 import { childPage } from '../../graphql/loaders';
@@ -69,6 +70,14 @@ export class MatterResolver {
   }
 }
 
+@Resolver(() => T.MajorMatterTransition)
+export class MatterTransitionResolver {
+  @FieldResolver(() => Actor, { description: 'Who took the step.' })
+  actor(@Root() transition: ReturnType<typeof L.asMatterTransition>) {
+    return { subject: transition.actorSubject, role: transition.actorRole };
+  }
+}
+
 @Resolver()
 export class MatterMutationResolver {
   @Mutation(() => T.MajorMatterPayload, { description: 'Propose a major matter (重大事项) for a compound.' })
@@ -106,4 +115,4 @@ export class MatterMutationResolver {
   }
 }
 
-export const matterResolvers = [MatterQueryResolver, MatterResolver, MatterMutationResolver] as const;
+export const matterResolvers = [MatterQueryResolver, MatterResolver, MatterTransitionResolver, MatterMutationResolver] as const;
