@@ -1,5 +1,5 @@
 import { and, eq, gt, lt, max, sql } from 'drizzle-orm';
-import type { Queryable, Tx } from '../db/client';
+import { rowsOf, type Queryable, type Tx } from '../db/client';
 import { inTransaction } from '../db/transaction';
 import { outbox, outboxHorizon, type EventScope } from './outbox.tables';
 
@@ -19,12 +19,19 @@ export type OutboxRow = typeof outbox.$inferSelect;
  * The one place events are written: in the caller's transaction, as its last write. The
  * transaction-scoped lock makes ids follow commit order, so a reader that has seen id N
  * never later meets a smaller id; NOTIFY is delivered at commit and carries only the id.
+ * Lock, insert and notify are one statement: the lock is taken before the id is drawn, and
+ * held for just one more round trip, the commit.
  */
 export async function appendEvent(tx: Tx, event: NewEvent): Promise<OutboxRow> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-  const [row] = await tx.insert(outbox).values(event).returning();
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(row.id)})`);
-  return row;
+  const [row] = await rowsOf<{ id: string | number; created_at: Date | string }>(tx, sql`
+    with appended as (
+      insert into ${outbox} (topic, scope, payload)
+      select ${event.topic}, ${JSON.stringify(event.scope)}::jsonb, ${JSON.stringify(event.payload)}::jsonb
+      from (select pg_advisory_xact_lock(${OUTBOX_LOCK})) as serialised
+      returning id, created_at
+    )
+    select id, created_at, pg_notify(${OUTBOX_CHANNEL}, id::text) from appended`);
+  return { id: Number(row.id), topic: event.topic, scope: event.scope, payload: event.payload, createdAt: new Date(row.created_at) };
 }
 
 export async function latestEventId(db: Queryable): Promise<number> {

@@ -108,6 +108,8 @@ export async function startServer(config: Config, database: Database, port = con
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // index.ts owns the signals: it stops the server, then closes the database.
+    stopOnTerminationSignals: false,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

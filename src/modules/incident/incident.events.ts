@@ -45,8 +45,22 @@ export async function openIncidentEvents(ctx: Context, filter: IncidentEventFilt
   });
 }
 
-/** An outbox row as the `IncidentEvent` a subscriber receives. */
+const built = new WeakMap<OutboxRow, ReturnType<typeof buildIncidentEvent>>();
+
+/**
+ * An outbox row as the `IncidentEvent` a subscriber receives. The hub hands the same row
+ * object to every subscription of the process, so it is built once, not once per subscriber.
+ */
 export function incidentEventOf(row: OutboxRow) {
+  let event = built.get(row);
+  if (!event) {
+    event = buildIncidentEvent(row);
+    built.set(row, event);
+  }
+  return event;
+}
+
+function buildIncidentEvent(row: OutboxRow) {
   const payload = row.payload as { incident: Record<string, unknown>; transition: Record<string, unknown> };
   return {
     cursor: eventCursor(row.id),
