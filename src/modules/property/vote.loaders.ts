@@ -11,6 +11,7 @@ import { buildings, households, residents } from '../grid/grid.tables';
 import { asCommittee, type CommitteeNode } from './compound.loaders';
 import { compoundKeyScope } from './property.scope';
 import { ballots, ownersCommittees, ownerVotes, voteCandidates } from './property.tables';
+import type { BallotSums } from './vote.tally';
 
 export type OwnerVoteRow = typeof ownerVotes.$inferSelect;
 export type BallotRow = typeof ballots.$inferSelect;
@@ -108,17 +109,6 @@ export const candidateVotesOf = (ctx: Context) =>
 
 // Ballot sums ----------------------------------------------------------------------------------
 
-/** The sums of a vote's ballots: areas as exact decimal strings, owners as counts. */
-export interface BallotSums {
-  participatingArea: string;
-  participatingOwners: number;
-  forArea: string;
-  forOwners: number;
-  againstArea: string;
-  againstOwners: number;
-  abstainArea: string;
-  abstainOwners: number;
-}
 
 export const NO_BALLOTS: BallotSums = {
   participatingArea: '0.00', participatingOwners: 0, forArea: '0.00', forOwners: 0,

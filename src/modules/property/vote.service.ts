@@ -14,7 +14,7 @@ import { ballots, committeeMembers, compounds, ownersCommittees, ownerVotes, vot
 import type * as In from './vote.inputs';
 import { MAX_CANDIDATES } from './vote.inputs';
 import * as L from './vote.loaders';
-import { addDays, committeeRoles, committeeTerm, tallyVote, VOTE_ACTORS, type ElectionResult, type Tally } from './vote.tally';
+import { addDays, committeeRoles, committeeTerm, tallyVote, VOTE_ACTORS, type BallotSums, type ElectionResult, type Tally } from './vote.tally';
 import type { OwnerVoteStatus } from './vote.types';
 
 type VoteRow = L.OwnerVoteRow;
@@ -221,7 +221,7 @@ export async function castBallot(tx: Tx, viewer: Viewer, request: CastRequest) {
 // Close ----------------------------------------------------------------------------------------
 
 /** The tally of a vote from the sums of its ballots (and its candidates' votes), by the pure rule. */
-export function tallyOf(vote: VoteRow | L.OwnerVoteNode, sums: L.BallotSums, candidates: readonly L.CandidateVotesRow[]): Tally {
+export function tallyOf(vote: VoteRow | L.OwnerVoteNode, sums: BallotSums, candidates: readonly L.CandidateVotesRow[]): Tally {
   return tallyVote({
     kind: vote.kind,
     eligibleArea: vote.eligibleArea,

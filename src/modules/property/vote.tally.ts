@@ -97,11 +97,8 @@ function meets(rule: PassingRule, part: bigint, whole: bigint): boolean {
 // The tally ------------------------------------------------------------------------------------
 
 /** What the ballot box holds: sums of areas (decimal strings) and counts of owners (households). */
-export interface TallyInput {
-  kind: MatterKind;
-  /** Fixed when the vote opened: the compound's whole floor area and number of owners. */
-  eligibleArea: string;
-  eligibleOwners: number;
+/** The sums of a vote's ballots: areas as exact decimal strings, owners as counts. */
+export interface BallotSums {
   /** Every ballot cast (FOR, AGAINST, ABSTAIN; for an election, every election ballot). */
   participatingArea: string;
   participatingOwners: number;
@@ -111,6 +108,13 @@ export interface TallyInput {
   againstOwners: number;
   abstainArea: string;
   abstainOwners: number;
+}
+
+export interface TallyInput extends BallotSums {
+  kind: MatterKind;
+  /** Fixed when the vote opened: the compound's whole floor area and number of owners. */
+  eligibleArea: string;
+  eligibleOwners: number;
   /** For a committee election: the seats and each candidate's votes. */
   election?: ElectionInput;
 }
@@ -151,19 +155,11 @@ export interface ElectionResult {
   partyMemberShare: string | null;
 }
 
-export interface Tally {
+export interface Tally extends BallotSums {
   kind: MatterKind;
   rule: PassingRule;
   eligibleArea: string;
   eligibleOwners: number;
-  participatingArea: string;
-  participatingOwners: number;
-  forArea: string;
-  forOwners: number;
-  againstArea: string;
-  againstOwners: number;
-  abstainArea: string;
-  abstainOwners: number;
   /** participating / eligible, rounded half up to 4 places; null when nothing is eligible. */
   areaTurnout: string | null;
   ownerTurnout: string | null;
