@@ -7,6 +7,7 @@ import { rowsOf, type Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
 import { seedGrid } from '../modules/grid/grid.seed';
 import { seedIncidents } from '../modules/incident/incident.seed';
+import { seedProperty } from '../modules/property/property.seed';
 
 export interface DemoCityOptions {
   /** 1 ≈ 5,000 residents; 60 ≈ 300,000. */
@@ -18,8 +19,10 @@ export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Pro
     const grid = await seedGrid(tx, options);
     // Incidents happen in the grids, reported by the grid workers and residents seeded above.
     const incident = await seedIncidents(tx, options);
+    // The property triad: compounds over the micro grids' buildings, with their committees, companies, ledgers and votes.
+    const property = await seedProperty(tx, options);
     // Other domains (party, property, volunteers) add their seeds here.
-    return { ...grid, ...incident };
+    return { ...grid, ...incident, ...property };
   });
 }
 

@@ -30,7 +30,7 @@ const money = (fen: number) => ({ fen, yuan: fenToYuan(fen) });
  * without asking anyone: the balance, every line, the remuneration rule of the contract
  * and the plan items the money went to, and the hash of the version before.
  */
-async function contentOf(
+export async function contentOf(
   tx: Tx, viewer: Viewer, compound: CompoundRow, month: Month, row: LedgerMonthRow,
   version: number, reason: string | null, previousHash: string | null, publishedAt: Date,
 ) {
