@@ -25,35 +25,45 @@ export const CONTENT_FORMAT = 'gridgov.disclosure/1';
 
 const money = (fen: number) => ({ fen, yuan: fenToYuan(fen) });
 
+export interface ContentParts {
+  compound: CompoundRow;
+  month: Month;
+  row: LedgerMonthRow;
+  contract: typeof propertyContracts.$inferSelect;
+  company: typeof propertyCompanies.$inferSelect;
+  /** The month's lines, in id order. */
+  lines: readonly (typeof ledgerLines.$inferSelect)[];
+  /** Plan items with their year; those the lines name are kept, in id order. */
+  items: readonly { id: number; year: number; category: string; title: string; budgetFen: number }[];
+  version: number;
+  reason: string | null;
+  previousHash: string | null;
+  publishedAt: Date;
+  publishedBy: { subject: string; role: string };
+}
+
 /**
  * The canonical content of a version: everything a resident needs to check the month
  * without asking anyone: the balance, every line, the remuneration rule of the contract
- * and the plan items the money went to, and the hash of the version before.
+ * and the plan items the money went to, and the hash of the version before. Built from rows
+ * already at hand, with no I/O, so that a bulk load builds exactly what the service builds.
  */
-export async function contentOf(
-  tx: Tx, viewer: Viewer, compound: CompoundRow, month: Month, row: LedgerMonthRow,
-  version: number, reason: string | null, previousHash: string | null, publishedAt: Date,
-) {
-  const [contract] = await tx.select().from(propertyContracts).where(eq(propertyContracts.id, row.contractId));
-  const [company] = await tx.select().from(propertyCompanies).where(eq(propertyCompanies.id, contract.companyId));
-  const lines = await tx.select().from(ledgerLines).where(eq(ledgerLines.ledgerMonthId, row.id)).orderBy(asc(ledgerLines.id));
-  const itemIds = [...new Set(lines.map((l) => l.planItemId).filter((id): id is number => id !== null))];
-  const items = itemIds.length === 0 ? [] : await tx
-    .select({ id: planItems.id, category: planItems.category, title: planItems.title, budgetFen: planItems.budgetFen, year: annualPlans.year })
-    .from(planItems).innerJoin(annualPlans, eq(annualPlans.id, planItems.planId))
-    .where(inArray(planItems.id, itemIds)).orderBy(asc(planItems.id));
-  const income = lines.filter((l) => l.kind === 'INCOME');
-  const expense = lines.filter((l) => l.kind === 'EXPENSE');
-  const feeIncomeFen = income.filter((l) => l.incomeCategory === 'PROPERTY_FEE').reduce((s, l) => s + l.amountFen, 0);
+export function buildContent(p: ContentParts) {
+  const named = new Set(p.lines.map((l) => l.planItemId).filter((id): id is number => id !== null));
+  const items = p.items.filter((it) => named.has(it.id)).sort((a, b) => a.id - b.id);
+  const income = p.lines.filter((l) => l.kind === 'INCOME');
+  const expense = p.lines.filter((l) => l.kind === 'EXPENSE');
+  const feeIncomeFen = income.filter((l) => l.incomeCategory === 'PROPERTY_FEE').reduce((sum, l) => sum + l.amountFen, 0);
+  const { compound, contract, company, row } = p;
   return {
     format: CONTENT_FORMAT,
     compound: { id: compound.id, name: compound.name, address: compound.address },
-    month: month.label,
-    version,
-    correctionReason: reason,
-    previousHash,
-    publishedAt: publishedAt.toISOString(),
-    publishedBy: { subject: viewer.subject!, role: viewer.role! },
+    month: p.month.label,
+    version: p.version,
+    correctionReason: p.reason,
+    previousHash: p.previousHash,
+    publishedAt: p.publishedAt.toISOString(),
+    publishedBy: p.publishedBy,
     contract: {
       id: contract.id,
       company: { id: company.id, name: company.name, creditCode: company.creditCode },
@@ -81,6 +91,25 @@ export async function contentOf(
     })),
     planItems: items.map((it) => ({ id: it.id, year: it.year, category: it.category, title: it.title, budget: money(it.budgetFen) })),
   };
+}
+
+/** Loads what a version's content is built from, then builds it. */
+export async function contentOf(
+  tx: Tx, viewer: Viewer, compound: CompoundRow, month: Month, row: LedgerMonthRow,
+  version: number, reason: string | null, previousHash: string | null, publishedAt: Date,
+) {
+  const [contract] = await tx.select().from(propertyContracts).where(eq(propertyContracts.id, row.contractId));
+  const [company] = await tx.select().from(propertyCompanies).where(eq(propertyCompanies.id, contract.companyId));
+  const lines = await tx.select().from(ledgerLines).where(eq(ledgerLines.ledgerMonthId, row.id)).orderBy(asc(ledgerLines.id));
+  const itemIds = [...new Set(lines.map((l) => l.planItemId).filter((id): id is number => id !== null))];
+  const items = itemIds.length === 0 ? [] : await tx
+    .select({ id: planItems.id, category: planItems.category, title: planItems.title, budgetFen: planItems.budgetFen, year: annualPlans.year })
+    .from(planItems).innerJoin(annualPlans, eq(annualPlans.id, planItems.planId))
+    .where(inArray(planItems.id, itemIds));
+  return buildContent({
+    compound, month, row, contract, company, lines, items, version, reason, previousHash, publishedAt,
+    publishedBy: { subject: viewer.subject!, role: viewer.role! },
+  });
 }
 
 /** What a subscriber's filter and scope are matched against: the compound and its place in the city, and its companies. */

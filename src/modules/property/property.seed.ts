@@ -35,7 +35,7 @@ import { buildings, communities, districts, grids, households, residents } from 
 import { partyOrganisations } from '../party/party.tables';
 import { creditCodeCheckChar, fenToYuan } from './compound.rules';
 import { contentHashOf } from './disclosure.chain';
-import { contentOf } from './disclosure.service';
+import { buildContent } from './disclosure.service';
 import { expectedClosingFen, monthOfStart, remunerationFen, type Month } from './ledger.rules';
 import { ruleOf } from './ledger.service';
 import {
@@ -607,30 +607,34 @@ function committeeViewer(site: Site): Viewer {
 
 interface Chain {
   versions: Version[];
-  /** Index of the next version to build. */
-  next: number;
   previousHash: string | null;
   rows: Omit<DisclosureRow, 'id'>[];
 }
 
 /**
- * Appends versions to each compound's chain in publication order, with the service's own
- * content builder and hash, stopping (when asked) before a correction, whose content can
- * only be built once the ledger holds the corrected line.
+ * Builds each compound's chain in publication order, with the service's own content builder
+ * and hash over the rows in memory. A correction's version sees its line moved to the right
+ * plan item; the versions before it see the line as first published.
  */
-async function extendChains(tx: Tx, chains: Chain[], stopAtCorrection: boolean): Promise<void> {
+function buildChains(chains: Chain[], correctionOf: Map<MonthDraft, Correction>, companyById: Map<number, CompanyRow>): void {
   for (const chain of chains) {
-    while (chain.next < chain.versions.length) {
-      const v = chain.versions[chain.next];
-      if (stopAtCorrection && v.version > 1) break;
-      const content = await contentOf(tx, committeeViewer(v.site), v.site.row, v.draft.month, v.draft.row!, v.version, v.reason, chain.previousHash, v.publishedAt);
+    for (const v of chain.versions) {
+      const correction = v.version > 1 ? correctionOf.get(v.draft) : undefined;
+      const corrected = correction ? v.draft.lineRows![correction.line].id : null;
+      const lines = v.draft.lineRows!.map((l) => (l.id === corrected ? { ...l, expenseCategory: correction!.right.category, planItemId: correction!.right.id } : l));
+      const items = [...v.site.plans.values()].flatMap(({ plan, items: planned }) => planned.map((it) => ({ ...it, year: plan.year })));
+      const viewer = committeeViewer(v.site);
+      const content = buildContent({
+        compound: v.site.row, month: v.draft.month, row: v.draft.row!, contract: v.site.contract,
+        company: companyById.get(v.site.contract.companyId)!, lines, items, version: v.version, reason: v.reason,
+        previousHash: chain.previousHash, publishedAt: v.publishedAt, publishedBy: { subject: viewer.subject!, role: viewer.role! },
+      });
       const contentHash = contentHashOf(content);
       chain.rows.push({
         compoundId: v.site.row.id, month: v.draft.month.start, version: v.version, correctionReason: v.reason, content,
-        contentHash, previousHash: chain.previousHash, publishedBy: `committee-${v.site.row.id}`, publishedAt: v.publishedAt,
+        contentHash, previousHash: chain.previousHash, publishedBy: viewer.subject!, publishedAt: v.publishedAt,
       });
       chain.previousHash = contentHash;
-      chain.next += 1;
     }
   }
 }
@@ -863,7 +867,7 @@ async function seed(tx: Tx): Promise<PropertySeedSummary> {
         : chinaTime(addDays(draft.month.end, rng.int(2, 7)), rng.int(9, 17), rng.int(0, 59));
       return { site, draft, version: 1, reason: null, publishedAt };
     });
-    return { versions, next: 0, previousHash: null, rows: [] };
+    return { versions, previousHash: null, rows: [] };
   });
   const chainOf = new Map(sites.map((s, i) => [s, chains[i]]));
   for (const c of corrections) {
@@ -898,14 +902,12 @@ async function seed(tx: Tx): Promise<PropertySeedSummary> {
   await insertChunks(tx, ledgerMonths, monthRows);
   await insertChunks(tx, ledgerLines, lineRows);
 
-  // The disclosures, with the service's content builder reading what was just written: first every
-  // chain up to its correction, then the corrected lines, then the rest.
-  await extendChains(tx, chains, true);
+  // The disclosures, built in memory by the service's own content builder; the ledger then holds the corrected lines.
+  buildChains(chains, correctionOf, new Map(companyRows.map((c) => [c.id, c])));
   for (const c of corrections) {
     const line = c.draft.lineRows![c.line];
     await tx.update(ledgerLines).set({ expenseCategory: c.right.category, planItemId: c.right.id }).where(eq(ledgerLines.id, line.id));
   }
-  await extendChains(tx, chains, false);
   const disclosureRows: DisclosureRow[] = chains.flatMap((c) => c.rows)
     .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.compoundId - b.compoundId)
     .map((row) => ({ id: ids.next('disclosures'), ...row }));
