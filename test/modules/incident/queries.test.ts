@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { incidents } from '../../../src/modules/incident/incident.tables';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
@@ -35,7 +35,7 @@ describe('incident lists', () => {
     const to = new Date('2026-09-01T00:00:00+08:00');
     const [{ n: streetOpen }] = await db.select({ n: count() }).from(incidents).where(and(eq(incidents.streetId, u.street.id), inArray(incidents.status, [...OPEN])));
     const [{ n: overdue }] = await db.select({ n: count() }).from(incidents).where(and(eq(incidents.streetId, u.street.id), inArray(incidents.status, [...OPEN]), lt(incidents.deadline, new Date())));
-    const [{ n: between }] = await db.select({ n: count() }).from(incidents).where(and(eq(incidents.streetId, u.street.id), gte(incidents.reportedAt, from), sql`${incidents.reportedAt} <= ${to}`, eq(incidents.category, 'ENVIRONMENT')));
+    const [{ n: between }] = await db.select({ n: count() }).from(incidents).where(and(eq(incidents.streetId, u.street.id), gte(incidents.reportedAt, from), lte(incidents.reportedAt, to), eq(incidents.category, 'ENVIRONMENT')));
     const [{ n: inGrid }] = await db.select({ n: count() }).from(incidents).where(sql`${incidents.gridId} in (select id from grids where code like ${u.level2.code} || '%')`);
     const r = await t.gql(`query($street: ID!, $grid: ID!, $from: DateTime!, $to: DateTime!) {
       open: incidents(filter: { within: $street, statuses: [REPORTED, ACCEPTED, DISPATCHED, IN_PROGRESS, ESCALATED] }) { totalCount }
