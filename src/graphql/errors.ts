@@ -60,6 +60,16 @@ export function keyOf(id: string, type: string, field: string[]): number {
   return decoded.key;
 }
 
+/**
+ * The key of an ID in a query's argument or filter. Queries have no userErrors, so an ID of
+ * the wrong type or of nothing is a malformed argument: BAD_USER_INPUT naming where it was.
+ */
+export function argumentKey(id: string, type: string, where: string): number {
+  const decoded = fromGlobalId(id, type);
+  if (!decoded) throw badUserInput(`${where} must be the ID of a ${type.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase()}.`, where.split('.')[0]);
+  return decoded.key;
+}
+
 /** Faults of the request itself (API.md): top-level `errors` with a code. */
 export function unauthenticated(message = 'A valid token is required.'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import type { OutboxRow } from '../../events/outbox';
 import { unitMatcher } from '../../events/scope';
 import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
-import { badUserInput } from '../../graphql/errors';
+import { argumentKey, badUserInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import type { IncidentEventFilter } from './incident.inputs';
 import { incidentFromSnapshot, transitionFromSnapshot } from './incident.loaders';
@@ -23,12 +23,7 @@ export async function openIncidentEvents(ctx: Context, filter: IncidentEventFilt
     const matcher = await unitMatcher(ctx.db, { type: unit.type as UnitType, key: unit.key });
     within = (row) => matcher(row.scope);
   }
-  let incidentKey: number | null = null;
-  if (filter?.incidentId) {
-    const decoded = fromGlobalId(filter.incidentId, 'Incident');
-    if (!decoded) throw badUserInput('filter.incidentId must be the ID of an incident.', 'filter');
-    incidentKey = decoded.key;
-  }
+  const incidentKey = filter?.incidentId ? argumentKey(filter.incidentId, 'Incident', 'filter.incidentId') : null;
   const categories = filter?.categories?.length ? new Set<string>(filter.categories) : null;
   const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
   return EventStream.open(ctx.db, ctx.events, {

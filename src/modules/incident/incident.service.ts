@@ -7,8 +7,7 @@ import { rowsOf, type Queryable, type Tx } from '../../db/client';
 import { appendEvent } from '../../events/outbox';
 import type { EventScope } from '../../events/outbox.tables';
 import { OrderDirection, paginate, type PageArgs } from '../../graphql/connection';
-import { badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/ids';
+import { argumentKey, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { assertMayChange, gridAt } from '../grid/grid.service';
 import { grids, households } from '../grid/grid.tables';
 import type * as In from './incident.inputs';
@@ -234,7 +233,7 @@ function overdueCondition(now: SQL = sql`now()`): SQL {
 
 export function listIncidents(ctx: Context, args: In.IncidentsArgs) {
   const f = args.filter;
-  const departmentFilter = f?.departmentId ? keyOfFilter(f.departmentId, 'Department') : undefined;
+  const departmentFilter = f?.departmentId ? argumentKey(f.departmentId, 'Department', 'filter.departmentId') : undefined;
   return paginate(ctx.db, {
     table: incidents,
     where: and(
@@ -255,11 +254,6 @@ export function listIncidents(ctx: Context, args: In.IncidentsArgs) {
   });
 }
 
-function keyOfFilter(id: string, type: string): number {
-  const decoded = fromGlobalId(id, type);
-  if (!decoded) throw badUserInput(`The filter names no ${type.toLowerCase()}.`, 'filter');
-  return decoded.key;
-}
 
 export function listDepartments(db: Queryable, args: PageArgs) {
   return paginate(db, {

@@ -1,8 +1,7 @@
 import type { Context } from '../../context';
 import type { OutboxRow } from '../../events/outbox';
 import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
-import { badUserInput } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/ids';
+import { argumentKey } from '../../graphql/errors';
 import type { DisclosureEventFilter } from './disclosure.inputs';
 import { disclosureFromSnapshot } from './disclosure.loaders';
 import { DISCLOSURE_TOPIC } from './disclosure.service';
@@ -10,10 +9,7 @@ import { DisclosureEventKind } from './disclosure.types';
 import { compoundEventScope } from './property.scope';
 
 function keyOfFilter(id: string | undefined | null, type: string, field: string): number | null {
-  if (id === undefined || id === null) return null;
-  const decoded = fromGlobalId(id, type);
-  if (!decoded) throw badUserInput(`filter.${field} must be the ID of a ${type.toLowerCase()}.`, 'filter');
-  return decoded.key;
+  return id === undefined || id === null ? null : argumentKey(id, type, `filter.${field}`);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../context';
 import type { Tx } from '../../db/client';
 import { OrderDirection, paginate } from '../../graphql/connection';
-import { badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import { argumentKey, badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import { isWellFormed } from './disclosure.chain';
 import type * as In from './ledger.inputs';
@@ -328,9 +328,7 @@ export async function setAnnualPlan(tx: Tx, viewer: Viewer, input: In.AnnualPlan
 
 /** A compound ID argument of a query: a foreign ID is a malformed argument. */
 export function compoundKeyOfArgument(id: string, argument = 'compoundId'): number {
-  const decoded = fromGlobalId(id, 'Compound');
-  if (!decoded) throw badUserInput(`${argument} must be the ID of a compound.`, argument);
-  return decoded.key;
+  return argumentKey(id, 'Compound', argument);
 }
 
 export function listLedgerMonths(ctx: Context, args: In.LedgerMonthsArgs) {

@@ -4,8 +4,8 @@ import { chinaDate } from '../../calendar';
 import type { Context } from '../../context';
 import type { Tx } from '../../db/client';
 import { OrderDirection, paginate } from '../../graphql/connection';
-import { badUserInput, keyOf, refuse, UserErrorCode } from '../../graphql/errors';
-import { fromGlobalId, toGlobalId } from '../../graphql/ids';
+import { argumentKey, keyOf, refuse, UserErrorCode } from '../../graphql/errors';
+import { toGlobalId } from '../../graphql/ids';
 import { compoundForChange } from './compound.service';
 import type * as In from './matter.inputs';
 import { asMatter, type MatterRow } from './matter.loaders';
@@ -94,7 +94,7 @@ export function listMatters(ctx: Context, args: In.MajorMattersArgs) {
     table: majorMatters,
     where: and(
       compoundKeyScope(ctx.viewer, majorMatters.compoundId),
-      f?.compoundId ? eq(majorMatters.compoundId, keyOfFilter(f.compoundId)) : undefined,
+      f?.compoundId ? eq(majorMatters.compoundId, argumentKey(f.compoundId, 'Compound', 'filter.compoundId')) : undefined,
       f?.statuses?.length ? inArray(majorMatters.status, f.statuses) : undefined,
     ),
     ordering: { column: majorMatters.id, key: 'id', direction: OrderDirection.DESC },
@@ -103,8 +103,3 @@ export function listMatters(ctx: Context, args: In.MajorMattersArgs) {
   });
 }
 
-function keyOfFilter(id: string): number {
-  const decoded = fromGlobalId(id, 'Compound');
-  if (!decoded) throw badUserInput('filter.compoundId must be the ID of a compound.', 'filter');
-  return decoded.key;
-}

@@ -6,7 +6,7 @@ import type { Context } from '../../context';
 import type { Queryable, Tx } from '../../db/client';
 import { inTransaction } from '../../db/transaction';
 import { OrderDirection, paginate, type PageArgs } from '../../graphql/connection';
-import { badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import { argumentKey, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import { households, residents } from '../grid/grid.tables';
 import { compoundScope } from './property.scope';
@@ -308,12 +308,7 @@ export async function closeDueVotes(db: Queryable, now = new Date()): Promise<nu
 
 export function listOwnerVotes(ctx: Context, args: In.OwnerVotesArgs) {
   const f = args.filter;
-  let compoundKey: number | undefined;
-  if (f?.compoundId) {
-    const decoded = fromGlobalId(f.compoundId, 'Compound');
-    if (!decoded) throw badUserInput('filter.compoundId must be the ID of a compound.', 'filter');
-    compoundKey = decoded.key;
-  }
+  const compoundKey = f?.compoundId ? argumentKey(f.compoundId, 'Compound', 'filter.compoundId') : undefined;
   const open = and(eq(ownerVotes.status, 'OPEN'), gt(ownerVotes.closesAt, sql`now()`));
   const closed = or(eq(ownerVotes.status, 'CLOSED'), lte(ownerVotes.closesAt, sql`now()`));
   return paginate(ctx.db, {
