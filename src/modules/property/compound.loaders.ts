@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { chinaDate } from '../../calendar';
 import type { Context } from '../../context';
 import { byIdLoader } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
-import { residents } from '../grid/grid.tables';
+import { households, residents } from '../grid/grid.tables';
 import { partyOrganisations } from '../party/party.tables';
 import { fenToYuan } from './compound.rules';
 import { committeeMembers, compounds, ownersCommittees, propertyCompanies, propertyContracts } from './property.tables';
@@ -91,4 +91,16 @@ export function membersOf(ctx: Context, committeeId: number) {
       .orderBy(asc(committeeMembers.role), asc(committeeMembers.id));
     return keys.map((k) => rows.filter((r) => r.committeeId === k).map(({ name, role, partyMember }) => ({ name, role, partyMember })));
   }).load(committeeId);
+}
+
+/** Households and total floor area of many compounds, summed by the database in one statement. */
+export function totalsOf(ctx: Context, compoundId: number) {
+  return ctx.loaders.get<number, { households: number; floorArea: string }>('Compound.totals', async (keys) => {
+    const rows = await ctx.db
+      .select({ compoundId: households.compoundId, households: sql<number>`count(*)::int`, floorArea: sql<string>`coalesce(sum(${households.floorArea}), 0)::numeric(14,2)::text` })
+      .from(households)
+      .where(inArray(households.compoundId, [...keys]))
+      .groupBy(households.compoundId);
+    return keys.map((k) => rows.find((r) => r.compoundId === k) ?? { households: 0, floorArea: '0.00' });
+  }).load(compoundId);
 }

@@ -63,7 +63,7 @@ export class CompoundResolver {
 
   @FieldResolver(() => T.CompoundTriadCounts, { description: 'Its households and their total floor area: the base of owners\' votes.' })
   totals(@Root() compound: L.CompoundNode, @Ctx() ctx: Context) {
-    return ctx.loaders.get<number, T.CompoundTriadCounts>('Compound.totals', (keys) => service.compoundTotals(ctx.db, keys)).load(compound.key);
+    return L.totalsOf(ctx, compound.key);
   }
 }
 

@@ -33,16 +33,6 @@ export function listCompanies(db: Queryable, args: PageArgs) {
   });
 }
 
-/** Households and total floor area of many compounds, summed by the database. */
-export async function compoundTotals(db: Queryable, compoundIds: readonly number[]) {
-  const rows = await db
-    .select({ compoundId: households.compoundId, households: sql<number>`count(*)::int`, floorArea: sql<string>`coalesce(sum(${households.floorArea}), 0)::numeric(14,2)::text` })
-    .from(households)
-    .where(inArray(households.compoundId, [...compoundIds]))
-    .groupBy(households.compoundId);
-  return compoundIds.map((k) => rows.find((r) => r.compoundId === k) ?? { compoundId: k, households: 0, floorArea: '0.00' });
-}
-
 /** A compound the viewer may govern: its committee, or staff above it. */
 export async function compoundForChange(tx: Tx, viewer: Viewer, id: string, field: string[]) {
   const [compound] = await tx.select().from(compounds).where(eq(compounds.id, keyOf(id, 'Compound', field)));
