@@ -6,6 +6,7 @@ import { NodeResolver } from './graphql/node.resolver';
 import { DateTime } from './graphql/scalars';
 import { gridResolvers } from './modules/grid/grid.resolver';
 import { incidentResolvers } from './modules/incident/incident.resolver';
+import { partyResolvers } from './modules/party/party.resolver';
 import { appraisalResolvers } from './modules/property/appraisal.resolver';
 import { compoundResolvers } from './modules/property/compound.resolver';
 import { disclosureResolvers } from './modules/property/disclosure.resolver';
@@ -31,7 +32,7 @@ const NO_TOPICS = {
 /** The schema, built once per process. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.

@@ -58,6 +58,7 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.responsibilitySet': ADMIN,
   'Mutation.departmentCreate': ADMIN,
   'Query.compounds': 'PUBLIC',
+  'Query.partyOrganisations': 'PUBLIC',
   'Query.propertyCompanies': 'PUBLIC',
   'Mutation.compoundCreate': COMMUNITY_UP,
   'Mutation.propertyCompanyCreate': STREET_UP,

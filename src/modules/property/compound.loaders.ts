@@ -4,7 +4,6 @@ import type { Context } from '../../context';
 import { byIdLoader } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
 import { households, residents } from '../grid/grid.tables';
-import { partyOrganisations } from '../party/party.tables';
 import { fenToYuan } from './compound.rules';
 import { committeeMembers, compounds, ownersCommittees, propertyCompanies, propertyContracts } from './property.tables';
 
@@ -15,7 +14,6 @@ export type CommitteeRow = typeof ownersCommittees.$inferSelect;
 export const asCompound = nodeMapper<CompoundRow>('Compound');
 export type CompoundNode = ReturnType<typeof asCompound>;
 export const asCompany = nodeMapper<typeof propertyCompanies.$inferSelect>('PropertyCompany');
-export const asPartyOrganisation = nodeMapper<typeof partyOrganisations.$inferSelect>('PartyOrganisation');
 
 const contractNode = nodeMapper<ContractRow>('PropertyContract');
 export const asContract = (row: ContractRow) => {
@@ -43,7 +41,6 @@ export const compoundById = (ctx: Context) => byIdLoader(ctx, 'Compound', compou
 export const companyById = (ctx: Context) => byIdLoader(ctx, 'PropertyCompany', propertyCompanies, asCompany);
 export const contractById = (ctx: Context) => byIdLoader(ctx, 'PropertyContract', propertyContracts, asContract);
 export const committeeById = (ctx: Context) => byIdLoader(ctx, 'OwnersCommittee', ownersCommittees, asCommittee);
-export const partyOrganisationById = (ctx: Context) => byIdLoader(ctx, 'PartyOrganisation', partyOrganisations, asPartyOrganisation);
 
 /** The committee whose term covers today, for many compounds in one statement. */
 export function currentCommitteeOf(ctx: Context, compoundId: number) {

@@ -5,6 +5,8 @@ import { registerNodeType } from '../../graphql/node';
 import { runMutation } from '../../graphql/payload';
 import { communityById, gridById } from '../grid/grid.loaders';
 import { Community, Grid } from '../grid/grid.types';
+import { partyOrganisationById } from '../party/party.loaders';
+import { PartyOrganisation } from '../party/party.types';
 import * as In from './compound.inputs';
 import * as L from './compound.loaders';
 import * as service from './compound.service';
@@ -14,7 +16,6 @@ registerNodeType('Compound', (ctx, key) => L.compoundById(ctx).load(key));
 registerNodeType('PropertyCompany', (ctx, key) => L.companyById(ctx).load(key));
 registerNodeType('PropertyContract', (ctx, key) => L.contractById(ctx).load(key));
 registerNodeType('OwnersCommittee', (ctx, key) => L.committeeById(ctx).load(key));
-registerNodeType('PartyOrganisation', (ctx, key) => L.partyOrganisationById(ctx).load(key));
 
 @Resolver()
 export class CompoundQueryResolver {
@@ -56,9 +57,9 @@ export class CompoundResolver {
     return L.currentContractOf(ctx, compound.key);
   }
 
-  @FieldResolver(() => T.PartyOrganisation, { nullable: true, description: 'The grid party branch (网格党支部) that supervises the compound\'s governance.' })
+  @FieldResolver(() => PartyOrganisation, { nullable: true, description: 'The grid party branch (网格党支部) that supervises the compound\'s governance.' })
   partyBranch(@Root() compound: L.CompoundNode, @Ctx() ctx: Context) {
-    return compound.partyOrganisationId === null ? null : L.partyOrganisationById(ctx).load(compound.partyOrganisationId);
+    return compound.partyOrganisationId === null ? null : partyOrganisationById(ctx).load(compound.partyOrganisationId);
   }
 
   @FieldResolver(() => T.CompoundTriadCounts, { description: 'Its households and their total floor area: the base of owners\' votes.' })

@@ -4,7 +4,6 @@ import { mirror } from '../../graphql/enums';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateScalar, Decimal } from '../../graphql/scalars';
-import { partyOrganisationKind } from '../party/party.tables';
 import { committeeRole, remunerationKind } from './property.tables';
 
 export const CommitteeRole = mirror(committeeRole.enumValues);
@@ -29,28 +28,6 @@ registerEnumType(RemunerationKind, {
     FIXED_MONTHLY: { description: 'A fixed amount each month.' },
   },
 });
-
-export const PartyOrganisationKind = mirror(partyOrganisationKind.enumValues);
-export type PartyOrganisationKind = keyof typeof PartyOrganisationKind;
-registerEnumType(PartyOrganisationKind, {
-  name: 'PartyOrganisationKind',
-  description: 'Level of a party organisation (党组织).',
-  valuesConfig: {
-    COMMUNITY_COMMITTEE: { description: 'Community party committee (社区党委).' },
-    GENERAL_BRANCH: { description: 'Community general branch (社区党总支).' },
-    GRID_BRANCH: { description: 'Grid party branch (网格党支部); supervises the compounds of its grid.' },
-    BUILDING_GROUP: { description: 'Building party group (楼宇党小组).' },
-  },
-});
-
-@ObjectType({ implements: Node, description: 'A party organisation (党组织) in the community, grid or building tree.', simpleResolvers: true })
-export class PartyOrganisation extends Node {
-  @Field(() => PartyOrganisationKind, { description: 'Its level.' })
-  kind!: PartyOrganisationKind;
-
-  @Field(() => String, { description: 'Name, e.g. "幸福家园网格党支部".' })
-  name!: string;
-}
 
 @ObjectType({ implements: Node, description: 'A residential compound (小区), governed by its owners\' committee, property company and grid party branch.', simpleResolvers: true })
 export class Compound extends Node {
