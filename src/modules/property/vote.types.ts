@@ -206,31 +206,6 @@ export class OwnerVoteTally {
   outcome!: OwnerVoteOutcome;
 }
 
-@ObjectType({ description: 'One household\'s ballot, as the committee counts it: where, what, how much area. No personal data.', simpleResolvers: true })
-export class Ballot {
-  @Field(() => String, { description: 'Name of the household\'s building, e.g. "3号楼".' })
-  buildingName!: string;
-
-  @Field(() => String, { description: 'Unit and room of the household, e.g. "2单元501".' })
-  room!: string;
-
-  @Field(() => BallotChoice, { nullable: true, description: 'For, against or abstain; null on an election ballot (see `candidates`).' })
-  choice!: BallotChoice | null;
-
-  @Field(() => Decimal, { description: 'The household\'s floor area when it voted: the ballot\'s weight (m²).' })
-  area!: string;
-
-  @Field(() => DateTime, { description: 'When the household first voted.' })
-  castAt!: Date;
-
-  @Field(() => DateTime, { description: 'When the household last changed its ballot.' })
-  updatedAt!: Date;
-
-  /** Household key: the ballot's position in the list. */
-  id!: number;
-  candidateIds!: number[];
-}
-
 @ObjectType({ description: 'The viewer\'s own household\'s ballot (我的选票); it can be changed until the vote closes.', simpleResolvers: true })
 export class ViewerBallot {
   @Field(() => BallotChoice, { nullable: true, description: 'For, against or abstain; null on an election ballot (see `candidates`).' })
@@ -246,6 +221,18 @@ export class ViewerBallot {
   updatedAt!: Date;
 
   candidateIds!: number[];
+}
+
+@ObjectType({ description: 'One household\'s ballot, as the committee counts it: where, what, how much area. No personal data.', simpleResolvers: true })
+export class Ballot extends ViewerBallot {
+  @Field(() => String, { description: 'Name of the household\'s building, e.g. "3号楼".' })
+  buildingName!: string;
+
+  @Field(() => String, { description: 'Unit and room of the household, e.g. "2单元501".' })
+  room!: string;
+
+  /** Household key: the ballot's position in the list. */
+  id!: number;
 }
 
 @ObjectType({ implements: Node, description: 'An owners\' vote (业主表决) of one compound: one ballot per household, weighted by floor area, decided under 民法典 art. 278.', simpleResolvers: true })

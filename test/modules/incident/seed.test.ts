@@ -1,11 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, migrateDatabase, openDatabase, wrapPglite } from '../../../src/db/client';
+import type { Database } from '../../../src/db/client';
 import { SEED_TIMESTAMP } from '../../../src/modules/grid/grid.seed';
 import { nextJointMeeting, nextStatus, OPEN_STATUSES, type IncidentStatus, type TransitionAction } from '../../../src/modules/incident/incident.machine';
 import { departments, incidentCategory, incidents, incidentStatus, incidentTransitions } from '../../../src/modules/incident/incident.tables';
-import { seedDemoCity } from '../../../src/seed/demo-city';
+import { seedTwins } from '../../helpers/seeded-twins';
 
 let database: Database;
 let twin: Database;
@@ -21,12 +20,7 @@ async function one<T>(query: SQL, db = database): Promise<T> {
 }
 
 beforeAll(async () => {
-  database = await openDatabase({});
-  await migrateDatabase(database);
-  // A fresh, migrated twin for the determinism check.
-  twin = wrapPglite((await database.pglite!.clone()) as PGlite);
-  counts = await seedDemoCity(database.db, { scale: 1 });
-  twinCounts = await seedDemoCity(twin.db, { scale: 1 });
+  ({ database, twin, counts, twinCounts } = await seedTwins());
 }, 120_000);
 
 afterAll(async () => {

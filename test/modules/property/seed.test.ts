@@ -1,10 +1,9 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { asc, type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../../src/auth/roles';
 import type { Viewer } from '../../../src/auth/viewer';
 import type { Context } from '../../../src/context';
-import { type Database, migrateDatabase, openDatabase, wrapPglite } from '../../../src/db/client';
+import type { Database } from '../../../src/db/client';
 import { toGlobalId } from '../../../src/graphql/ids';
 import { SEED_REFERENCE_DATE, SEED_TIMESTAMP } from '../../../src/modules/grid/grid.seed';
 import { isCreditCode } from '../../../src/modules/property/compound.rules';
@@ -17,7 +16,7 @@ import {
 } from '../../../src/modules/property/property.tables';
 import { MAX_CANDIDATES } from '../../../src/modules/property/vote.inputs';
 import { committeeTerm } from '../../../src/modules/property/vote.tally';
-import { seedDemoCity } from '../../../src/seed/demo-city';
+import { seedTwins } from '../../helpers/seeded-twins';
 
 let database: Database;
 let twin: Database;
@@ -41,12 +40,7 @@ const PROPERTY_TABLES: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  database = await openDatabase({});
-  await migrateDatabase(database);
-  // A fresh, migrated twin for the determinism check.
-  twin = wrapPglite((await database.pglite!.clone()) as PGlite);
-  counts = await seedDemoCity(database.db, { scale: 1 });
-  twinCounts = await seedDemoCity(twin.db, { scale: 1 });
+  ({ database, twin, counts, twinCounts } = await seedTwins());
 }, 120_000);
 
 afterAll(async () => {
