@@ -10,6 +10,9 @@ export enum Role {
   DEPARTMENT_HANDLER = 'DEPARTMENT_HANDLER',
   OWNERS_COMMITTEE = 'OWNERS_COMMITTEE',
   PROPERTY_COMPANY = 'PROPERTY_COMPANY',
+  PARTY_MEMBER = 'PARTY_MEMBER',
+  VOLUNTEER = 'VOLUNTEER',
+  MERCHANT = 'MERCHANT',
 }
 
 registerEnumType(Role, {
@@ -24,11 +27,15 @@ registerEnumType(Role, {
     DEPARTMENT_HANDLER: { description: 'Handler in a functional department (职能部门): the incidents dispatched to it, nothing else.' },
     OWNERS_COMMITTEE: { description: 'Member of an owners\' committee (业委会): its compound\'s governance, money and votes.' },
     PROPERTY_COMPANY: { description: 'Staff of a property service company (物业服务企业): the compounds of its contracts.' },
+    PARTY_MEMBER: { description: 'Party member (党员) placed in a grid: claims micro-wishes, hangs commitments, banks service hours.' },
+    VOLUNTEER: { description: 'Registered volunteer (志愿者): signs up for activities, claims micro-wishes, redeems points.' },
+    MERCHANT: { description: 'Partner merchant of the love bank (联盟商户): its items and the redemptions at its counter.' },
   },
 });
 
 /** Kinds of unit a token's `unit` claim may name; each role takes only some. */
-export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household' | 'Department' | 'Compound' | 'PropertyCompany';
+export type UnitType = 'District' | 'Street' | 'Community' | 'Grid' | 'Household' | 'Department' | 'Compound' | 'PropertyCompany'
+  | 'PartyMember' | 'Volunteer' | 'Merchant';
 
 export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.CITY_ADMIN]: [null, 'District'],
@@ -39,4 +46,7 @@ export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.DEPARTMENT_HANDLER]: ['Department'],
   [Role.OWNERS_COMMITTEE]: ['Compound'],
   [Role.PROPERTY_COMPANY]: ['PropertyCompany'],
+  [Role.PARTY_MEMBER]: ['PartyMember'],
+  [Role.VOLUNTEER]: ['Volunteer'],
+  [Role.MERCHANT]: ['Merchant'],
 };

@@ -24,7 +24,7 @@ export function isAuthenticated(viewer: Viewer): viewer is Viewer & { subject: s
 }
 
 const ALGORITHM = 'HS256';
-const ALL_UNIT_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household', 'Department', 'Compound', 'PropertyCompany'];
+const ALL_UNIT_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household', 'Department', 'Compound', 'PropertyCompany', 'PartyMember', 'Volunteer', 'Merchant'];
 
 function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);

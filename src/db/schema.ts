@@ -5,3 +5,5 @@ export * from './idempotency.tables';
 export * from '../modules/incident/incident.tables';
 export * from '../modules/party/party.tables';
 export * from '../modules/property/property.tables';
+export * from '../modules/volunteer/volunteer.tables';
+export * from '../modules/wish/wish.tables';

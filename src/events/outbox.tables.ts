@@ -16,6 +16,9 @@ export interface EventScope {
   compoundId?: number | null;
   /** Property companies under contract in the compound. */
   companyIds?: number[];
+  /** The party member or volunteer who claimed a micro-wish. */
+  partyMemberId?: number | null;
+  volunteerId?: number | null;
 }
 
 /** Every event, written in the transaction of the change it records (transactional outbox). */

@@ -27,6 +27,10 @@ export async function unitMatcher(db: Queryable, unit: { type: UnitLevel | UnitT
       return (s) => s.compoundId === unit.key;
     case 'PropertyCompany':
       return (s) => s.companyIds?.includes(unit.key) ?? false;
+    case 'PartyMember':
+      return (s) => s.partyMemberId === unit.key;
+    case 'Volunteer':
+      return (s) => s.volunteerId === unit.key;
     case 'Grid': {
       const [grid] = await db.select({ code: grids.code }).from(grids).where(eq(grids.id, unit.key));
       if (!grid) return () => false;

@@ -185,6 +185,9 @@ async function mayChange(db: Queryable, viewer: Viewer, place: Placement): Promi
     case 'Department':
     case 'Compound':
     case 'PropertyCompany':
+    case 'PartyMember':
+    case 'Volunteer':
+    case 'Merchant':
       return false;
     case 'Grid': {
       if (place.gridId === undefined) return false;
