@@ -13,6 +13,8 @@ import { disclosureResolvers } from './modules/property/disclosure.resolver';
 import { ledgerResolvers } from './modules/property/ledger.resolver';
 import { matterResolvers } from './modules/property/matter.resolver';
 import { voteResolvers } from './modules/property/vote.resolver';
+import { volunteerResolvers } from './modules/volunteer/volunteer.resolver';
+import { wishResolvers } from './modules/wish/wish.resolver';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -32,7 +34,7 @@ const NO_TOPICS = {
 /** The schema, built once per process. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.

@@ -5,6 +5,8 @@ import { forbidden, unauthenticated } from '../graphql/errors';
 import { ACTORS } from '../modules/incident/incident.machine';
 import { MATTER_STEPS, PROPOSERS } from '../modules/property/matter.machine';
 import { BALLOT_READERS, VOTE_ACTORS, VOTE_READERS } from '../modules/property/vote.tally';
+import { BANK_ACCESS, BANK_READERS } from '../modules/volunteer/volunteer.rules';
+import { ACTORS as WISH_ACTORS, NEARBY_READERS as WISH_NEARBY_READERS, READERS as WISH_READERS } from '../modules/wish/wish.machine';
 import { Role } from './roles';
 import type { Viewer } from './viewer';
 
@@ -22,6 +24,8 @@ const COMMUNITY_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRE
 const PERSONAL_DATA = [Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
 /** Roles that may read a compound's sunshine ledger and disclosures (rows: property.scope's compoundScope). */
 const PROPERTY_MONEY = [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY] as const;
+/** Roles that keep party records: staff over their area, a party member their own (rows: party.scope). */
+const PARTY_RECORDS = [...STAFF, Role.PARTY_MEMBER] as const;
 
 /**
  * Every root field of the schema: who may call it. Row scope (which rows) is applied
@@ -59,6 +63,22 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.departmentCreate': ADMIN,
   'Query.compounds': 'PUBLIC',
   'Query.partyOrganisations': 'PUBLIC',
+  'Query.partyMembers': 'PUBLIC',
+  'Query.reportingUnits': 'PUBLIC',
+  'Query.reportIns': PARTY_RECORDS,
+  'Query.communityListItems': 'PUBLIC',
+  'Query.commitments': 'PUBLIC',
+  'Mutation.reportingUnitCreate': STREET_UP,
+  'Mutation.partyMemberRegister': COMMUNITY_UP,
+  'Mutation.partyMemberUpdate': PARTY_RECORDS,
+  'Mutation.reportInRegister': [...COMMUNITY_UP, Role.PARTY_MEMBER],
+  'Mutation.reportInWithdraw': [...COMMUNITY_UP, Role.PARTY_MEMBER],
+  'Mutation.communityListItemAdd': COMMUNITY_UP,
+  'Mutation.communityListItemClose': COMMUNITY_UP,
+  'Mutation.participationRecord': [Role.COMMUNITY_SECRETARY, Role.GRID_WORKER],
+  'Mutation.commitmentHang': PARTY_RECORDS,
+  'Mutation.commitmentWithdraw': PARTY_RECORDS,
+  'Mutation.commitmentRate': [Role.RESIDENT],
   'Query.propertyCompanies': 'PUBLIC',
   'Mutation.compoundCreate': COMMUNITY_UP,
   'Mutation.propertyCompanyCreate': STREET_UP,
@@ -104,6 +124,38 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.residentUpdate': STAFF,
   'Mutation.staffAssignmentCreate': COMMUNITY_UP,
   'Mutation.staffAssignmentUpdate': COMMUNITY_UP,
+  'Query.volunteers': BANK_ACCESS.readVolunteers,
+  'Query.volunteerTeams': 'PUBLIC',
+  'Query.volunteerActivities': 'PUBLIC',
+  'Query.merchants': 'PUBLIC',
+  'Query.pointRates': 'PUBLIC',
+  'Query.volunteerLeaderboard': 'PUBLIC',
+  'Query.ledgerVerify': BANK_ACCESS.verifyLedger,
+  'Mutation.volunteerRegister': BANK_ACCESS.registerVolunteer,
+  'Mutation.volunteerTeamCreate': BANK_ACCESS.manageTeams,
+  'Mutation.volunteerTeamJoin': BANK_ACCESS.joinTeam,
+  'Mutation.volunteerTeamLeaderSet': BANK_ACCESS.manageTeams,
+  'Mutation.volunteerActivityCreate': BANK_ACCESS.organise,
+  'Mutation.volunteerActivityCancel': BANK_ACCESS.organise,
+  'Mutation.activitySignUp': BANK_ACCESS.signUp,
+  'Mutation.activitySignUpCancel': BANK_ACCESS.cancelSignup,
+  'Mutation.attendanceConfirm': BANK_ACCESS.organise,
+  'Mutation.pointRatePublish': BANK_ACCESS.publishRate,
+  'Mutation.merchantCreate': BANK_ACCESS.createMerchant,
+  'Mutation.merchantItemCreate': BANK_ACCESS.manageItems,
+  'Mutation.merchantItemUpdate': BANK_ACCESS.manageItems,
+  'Mutation.redemptionCreate': BANK_ACCESS.redeem,
+  'Mutation.ledgerReverse': BANK_ACCESS.reverse,
+  'Query.wishes': WISH_READERS,
+  'Query.openWishesNear': WISH_NEARBY_READERS,
+  'Subscription.wishEvents': WISH_READERS,
+  'Mutation.wishSubmit': WISH_ACTORS.SUBMIT,
+  'Mutation.wishPublish': WISH_ACTORS.PUBLISH,
+  'Mutation.wishDecline': WISH_ACTORS.DECLINE,
+  'Mutation.wishClaim': WISH_ACTORS.CLAIM,
+  'Mutation.wishFulfil': WISH_ACTORS.FULFIL,
+  'Mutation.wishConfirm': WISH_ACTORS.CONFIRM,
+  'Mutation.wishDispute': WISH_ACTORS.DISPUTE,
 };
 
 /** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
@@ -128,6 +180,18 @@ export const PROTECTED_TYPES: Record<string, Rule> = {
   OwnerVote: VOTE_READERS,
   VoteCandidate: VOTE_READERS,
   Ballot: BALLOT_READERS,
+  Volunteer: BANK_READERS.volunteer,
+  ActivitySignup: BANK_READERS.signup,
+  Redemption: BANK_READERS.books,
+  LedgerMovement: BANK_READERS.books,
+  LedgerEntry: BANK_READERS.books,
+  LedgerVerification: BANK_READERS.verification,
+  LedgerImbalance: BANK_READERS.verification,
+  Wish: WISH_READERS,
+  WishTransition: WISH_READERS,
+  WishEvent: WISH_READERS,
+  ReportIn: PARTY_RECORDS,
+  Participation: PARTY_RECORDS,
 };
 
 /** Sensitive fields of otherwise readable types. */
@@ -136,6 +200,8 @@ export const PROTECTED_FIELDS: Record<string, Rule> = {
   'Community.stats': STAFF,
   'Grid.stats': STAFF,
   'Resident.personalData': PERSONAL_DATA,
+  'ReportingUnit.contactName': STAFF,
+  'ReportingUnit.contactPhone': STAFF,
 };
 
 function typeRule(typeName: string): Rule | undefined {

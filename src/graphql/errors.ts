@@ -10,6 +10,8 @@ export enum UserErrorCode {
   OUT_OF_SCOPE = 'OUT_OF_SCOPE',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   STALE_VERSION = 'STALE_VERSION',
+  INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE',
+  CAPACITY_REACHED = 'CAPACITY_REACHED',
 }
 
 registerEnumType(UserErrorCode, {
@@ -23,6 +25,8 @@ registerEnumType(UserErrorCode, {
     OUT_OF_SCOPE: { description: 'The object lies outside the part of the city the viewer may change.' },
     INVALID_TRANSITION: { description: 'The object is not in a state that allows this action.' },
     STALE_VERSION: { description: 'The object changed since the version the client read.' },
+    INSUFFICIENT_BALANCE: { description: 'The love-bank balance does not cover the points or hours this would take.' },
+    CAPACITY_REACHED: { description: 'No place is left: the activity is full or the item is out of stock.' },
   },
 });
 

@@ -7,7 +7,10 @@ import { rowsOf, type Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
 import { seedGrid } from '../modules/grid/grid.seed';
 import { seedIncidents } from '../modules/incident/incident.seed';
+import { seedParty } from '../modules/party/party.seed';
 import { seedProperty } from '../modules/property/property.seed';
+import { seedLoveBank, seedVolunteers } from '../modules/volunteer/volunteer.seed';
+import { seedWishes } from '../modules/wish/wish.seed';
 
 export interface DemoCityOptions {
   /** 1 ≈ 5,000 residents; 60 ≈ 300,000. */
@@ -21,8 +24,15 @@ export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Pro
     const incident = await seedIncidents(tx, options);
     // The property triad: compounds over the micro grids' buildings, with their committees, companies, ledgers and votes.
     const property = await seedProperty(tx, options);
-    // Other domains (party, property, volunteers) add their seeds here.
-    return { ...grid, ...incident, ...property };
+    // Party members placed in that organisation tree, the units and members reporting in, their lists and commitments.
+    const party = await seedParty(tx, options);
+    // Volunteers (members whose service is banked among them), teams and a year of activities.
+    const volunteer = await seedVolunteers(tx, options);
+    // Micro-wishes, claimed by those members, volunteers and units.
+    const wish = await seedWishes(tx, options);
+    // The love bank's books: confirmed attendance and wishes credited, points redeemed at partner merchants.
+    const bank = await seedLoveBank(tx, options);
+    return { ...grid, ...incident, ...property, ...party, ...volunteer, ...wish, ...bank };
   });
 }
 

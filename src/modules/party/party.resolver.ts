@@ -5,10 +5,17 @@ import { childPage } from '../../graphql/loaders';
 import { registerNodeType } from '../../graphql/node';
 import { buildingById, communityById, gridById } from '../grid/grid.loaders';
 import { Building, Community, Grid } from '../grid/grid.types';
+import { commitmentResolvers } from './commitment.resolver';
+import { communityListResolvers } from './list.resolver';
+import { membersOfOrganisation } from './member.loaders';
+import { memberResolvers } from './member.resolver';
+import { PartyMemberConnection } from './member.types';
+import { participationResolvers } from './participation.resolver';
 import { PartyOrganisationsArgs } from './party.inputs';
 import { childrenOfPartyOrganisation, partyOrganisationById, type PartyOrganisationNode } from './party.loaders';
 import { listPartyOrganisations } from './party.service';
 import { PartyOrganisation, PartyOrganisationConnection } from './party.types';
+import { reportInResolvers } from './reportin.resolver';
 
 registerNodeType('PartyOrganisation', (ctx, key) => partyOrganisationById(ctx).load(key));
 
@@ -46,6 +53,15 @@ export class PartyOrganisationResolver {
   building(@Root() organisation: PartyOrganisationNode, @Ctx() ctx: Context) {
     return organisation.buildingId === null ? null : buildingById(ctx).load(organisation.buildingId);
   }
+
+  @FieldResolver(() => PartyMemberConnection, { description: 'Members organised directly in it, those the viewer may read; `partyMembers(filter: { organisationId })` lists the organisations below as well.' })
+  members(@Root() organisation: PartyOrganisationNode, @Args(() => ForwardPageArgs) args: ForwardPageArgs, @Ctx() ctx: Context) {
+    return childPage(ctx, membersOfOrganisation(ctx), args, organisation.key);
+  }
 }
 
-export const partyResolvers = [PartyQueryResolver, PartyOrganisationResolver] as const;
+/** The whole party module: the tree, members, report-ins and their lists and participations, commitments. */
+export const partyResolvers = [
+  PartyQueryResolver, PartyOrganisationResolver, ...memberResolvers, ...reportInResolvers, ...communityListResolvers,
+  ...participationResolvers, ...commitmentResolvers,
+] as const;

@@ -30,7 +30,8 @@ import { Role } from '../../auth/roles';
 import type { Viewer } from '../../auth/viewer';
 import type { Queryable, Tx } from '../../db/client';
 import { inTransaction } from '../../db/transaction';
-import { advanceSequences, insertChunks, Random, SEED_REFERENCE_DATE, SEED_TIMESTAMP, stamps } from '../grid/grid.seed';
+import { ageOn, chinaTime, dateBetween, Ids, pad, uniform } from '../../seed/helpers';
+import { advanceSequences, insertChunks, Random, SEED_TIMESTAMP, stamps } from '../grid/grid.seed';
 import { buildings, communities, districts, grids, households, residents } from '../grid/grid.tables';
 import { partyOrganisations } from '../party/party.tables';
 import { creditCodeCheckChar, fenToYuan } from './compound.rules';
@@ -303,12 +304,6 @@ interface Community {
   level2: Level2[];
 }
 
-function ageOn(birthDate: string, on = SEED_REFERENCE_DATE): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [y, m, d] = on.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
 /** "89.50" m² → 8950 hundredths. */
 function hundredths(area: string): number {
   const [whole, fraction = ''] = area.split('.');
@@ -377,36 +372,9 @@ async function loadCity(db: Queryable): Promise<Community[]> {
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-class Ids {
-  private readonly last = new Map<string, number>();
-
-  next(table: string): number {
-    const id = (this.last.get(table) ?? 0) + 1;
-    this.last.set(table, id);
-    return id;
-  }
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-function chinaTime(date: string, hour: number, minute: number): Date {
-  return new Date(`${date}T${pad(hour)}:${pad(minute)}:00+08:00`);
-}
-
 /** The calendar day in China of an instant. */
 function chinaDay(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-function uniform(rng: Random, a: number, b: number): number {
-  return a + (b - a) * rng.next();
-}
-
-function dateBetween(rng: Random, from: string, to: string): string {
-  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-  return addDays(from, rng.int(0, days));
 }
 
 function fill(text: string, values: Record<string, string>): string {

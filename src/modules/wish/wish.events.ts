@@ -1,0 +1,69 @@
+import type { UnitType } from '../../auth/roles';
+import type { Context } from '../../context';
+import type { OutboxRow } from '../../events/outbox';
+import { unitMatcher } from '../../events/scope';
+import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
+import { argumentKey, badUserInput } from '../../graphql/errors';
+import { fromGlobalId } from '../../graphql/ids';
+import type { WishEventFilter } from './wish.inputs';
+import { transitionFromSnapshot, wishFromSnapshot } from './wish.loaders';
+import { wishEventScope } from './wish.scope';
+import { WISH_TOPIC } from './wish.service';
+
+const WITHIN_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household'];
+
+interface WishPayload {
+  wish: { id: number };
+  transition: { action: string };
+}
+
+/** The events of `wishEvents`: the viewer's scope and the filter, matched on every event. */
+export async function openWishEvents(ctx: Context, filter: WishEventFilter | undefined | null, after: string | undefined | null) {
+  const afterId = after ? eventIdOfCursor(after) : null;
+  const readable = await wishEventScope(ctx.db, ctx.viewer);
+  let within: ((row: OutboxRow) => boolean) | null = null;
+  if (filter?.within) {
+    const unit = fromGlobalId(filter.within, WITHIN_TYPES);
+    if (!unit) throw badUserInput(`filter.within must be the ID of a ${WITHIN_TYPES.join(', ')}.`, 'filter');
+    const matcher = await unitMatcher(ctx.db, { type: unit.type as UnitType, key: unit.key });
+    within = (row) => matcher(row.scope);
+  }
+  const wishKey = filter?.wishId ? argumentKey(filter.wishId, 'Wish', 'filter.wishId') : null;
+  const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
+  return EventStream.open(ctx.db, ctx.events, {
+    topic: WISH_TOPIC,
+    after: afterId,
+    match: (row) => {
+      const payload = row.payload as unknown as WishPayload;
+      return readable(row)
+        && (within === null || within(row))
+        && (wishKey === null || payload.wish.id === wishKey)
+        && (actions === null || actions.has(payload.transition.action));
+    },
+  });
+}
+
+const built = new WeakMap<OutboxRow, ReturnType<typeof buildWishEvent>>();
+
+/**
+ * An outbox row as the `WishEvent` a subscriber receives. The hub hands the same row object
+ * to every subscription of the process, so it is built once, not once per subscriber.
+ */
+export function wishEventOf(row: OutboxRow) {
+  let event = built.get(row);
+  if (!event) {
+    event = buildWishEvent(row);
+    built.set(row, event);
+  }
+  return event;
+}
+
+function buildWishEvent(row: OutboxRow) {
+  const payload = row.payload as { wish: Record<string, unknown>; transition: Record<string, unknown> };
+  return {
+    cursor: eventCursor(row.id),
+    occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
+    wish: wishFromSnapshot(payload.wish),
+    transition: transitionFromSnapshot(payload.transition),
+  };
+}
