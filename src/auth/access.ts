@@ -42,7 +42,7 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Query.gridAt': 'PUBLIC',
   'Query.gridByCode': 'PUBLIC',
   'Query.staffAssignments': 'PUBLIC',
-  'Query.buildings': UNIT_ROLES,
+  'Query.buildings': [...UNIT_ROLES, Role.PARTY_MEMBER],
   'Query.households': UNIT_ROLES,
   'Query.residents': UNIT_ROLES,
   'Query.incidents': ALL_ROLES,
@@ -160,7 +160,7 @@ export const ROOT_FIELDS: Record<string, Rule> = {
 
 /** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
 export const PROTECTED_TYPES: Record<string, Rule> = {
-  Building: UNIT_ROLES,
+  Building: [...UNIT_ROLES, Role.PARTY_MEMBER],
   Household: UNIT_ROLES,
   Resident: UNIT_ROLES,
   Incident: ALL_ROLES,

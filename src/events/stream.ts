@@ -12,6 +12,33 @@ export function eventCursor(id: number): string {
   return toGlobalId('Event', id);
 }
 
+/** The cursor and time every event a subscriber receives carries. */
+export interface EventEnvelope {
+  cursor: string;
+  occurredAt: Date;
+}
+
+/**
+ * Turns `build` into the function a subscription maps its outbox rows with. The hub hands the
+ * same row object to every subscription of the process, so each event is built once per
+ * row, not once per subscriber.
+ */
+export function eventOfRow<E extends object>(build: (row: OutboxRow) => E): (row: OutboxRow) => E & EventEnvelope {
+  const built = new WeakMap<OutboxRow, E & EventEnvelope>();
+  return (row) => {
+    let event = built.get(row);
+    if (!event) {
+      event = {
+        cursor: eventCursor(row.id),
+        occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
+        ...build(row),
+      };
+      built.set(row, event);
+    }
+    return event;
+  };
+}
+
 export function eventIdOfCursor(cursor: string): number {
   const decoded = fromGlobalId(cursor, 'Event');
   if (!decoded) throw new GraphQLError('`after` is not an event cursor of this API.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });

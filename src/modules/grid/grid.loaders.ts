@@ -10,7 +10,7 @@ import { ringToGeoJSON } from './geometry';
 import {
   buildings, communities, districts, grids, households, residents, staffAssignments, staffMembers, streets,
 } from './grid.tables';
-import { BUILDING_UNITS, HOUSEHOLD_UNITS, RESIDENT_UNITS } from './grid.scope';
+import { BUILDING_READERS, HOUSEHOLD_UNITS, RESIDENT_UNITS } from './grid.scope';
 import { maskIdCard, maskPhone } from './identity';
 
 export type DistrictRow = typeof districts.$inferSelect;
@@ -51,7 +51,7 @@ export const districtById = (ctx: Context) => byId(ctx, 'District', districts, a
 export const streetById = (ctx: Context) => byId(ctx, 'Street', streets, asStreet);
 export const communityById = (ctx: Context) => byId(ctx, 'Community', communities, asCommunity);
 export const gridById = (ctx: Context) => byId(ctx, 'Grid', grids, asGrid);
-export const buildingById = (ctx: Context) => byId(ctx, 'Building', buildings, asBuilding, BUILDING_UNITS);
+export const buildingById = (ctx: Context) => byId(ctx, 'Building', buildings, asBuilding, BUILDING_READERS);
 export const householdById = (ctx: Context) => byId(ctx, 'Household', households, asHousehold, HOUSEHOLD_UNITS);
 export const residentById = (ctx: Context) => byId(ctx, 'Resident', residents, asResident, RESIDENT_UNITS);
 export const staffMemberById = (ctx: Context) => byId(ctx, 'StaffMember', staffMembers, asStaffMember);
@@ -76,7 +76,7 @@ export const childrenOfGrid: ChildList<GridRow, GridNode> = {
 export function buildingsOfGrid(ctx: Context): ChildList<BuildingRow, ReturnType<typeof asBuilding>> {
   return {
     name: 'Grid.buildings', table: buildings, parentColumn: buildings.gridId, parentKey: 'gridId', ordering: byIdAsc(buildings.id), map: asBuilding,
-    where: scopeCondition(ctx.viewer, BUILDING_UNITS),
+    where: scopeCondition(ctx.viewer, BUILDING_READERS),
   };
 }
 export function householdsOfBuilding(ctx: Context): ChildList<HouseholdRow, ReturnType<typeof asHousehold>> {

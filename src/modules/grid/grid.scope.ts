@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { buildingOfHousehold, type UnitColumns } from '../../auth/scope';
+import { partyMembers } from '../party/party.tables';
 import { buildings, communities, grids, households, residents, staffAssignments, streets } from './grid.tables';
 
 /** How each grid-domain table hangs in the hierarchy, for subtree filters and viewer scope. */
@@ -13,6 +14,14 @@ export const BUILDING_UNITS: UnitColumns = {
   Grid: buildings.gridId,
   Building: buildings.id,
   Household: buildingOfHousehold(buildings.id),
+};
+/**
+ * Who reads which buildings: the hierarchy, and a party member the buildings of their own
+ * community, where they hang their commitments (挂牌承诺). Not a filter: `within` takes BUILDING_UNITS.
+ */
+export const BUILDING_READERS: UnitColumns = {
+  ...BUILDING_UNITS,
+  PartyMember: (key) => sql`${buildings.communityId} = (select ${partyMembers.communityId} from ${partyMembers} where ${partyMembers.id} = ${key})`,
 };
 export const HOUSEHOLD_UNITS: UnitColumns = {
   District: households.districtId,

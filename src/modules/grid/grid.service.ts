@@ -14,7 +14,7 @@ import {
   type GridRow,
 } from './grid.loaders';
 import {
-  BUILDING_UNITS, COMMUNITY_UNITS, GRID_UNITS, HOUSEHOLD_UNITS, RESIDENT_UNITS, STAFF_ASSIGNMENT_UNITS, STREET_UNITS,
+  BUILDING_READERS, BUILDING_UNITS, COMMUNITY_UNITS, GRID_UNITS, HOUSEHOLD_UNITS, RESIDENT_UNITS, STAFF_ASSIGNMENT_UNITS, STREET_UNITS,
 } from './grid.scope';
 import {
   buildings, communities, districts, grids, households, residents, residentTag, staffAssignments, staffMembers, streets,
@@ -86,7 +86,7 @@ export function listBuildings(ctx: Context, args: In.BuildingsArgs) {
   return paginate(ctx.db, {
     table: buildings,
     where: and(
-      scopeCondition(ctx.viewer, BUILDING_UNITS),
+      scopeCondition(ctx.viewer, BUILDING_READERS),
       withinCondition(args.filter?.within, BUILDING_UNITS),
       search ? or(contains(buildings.name, search), contains(buildings.address, search)) : undefined,
     ),

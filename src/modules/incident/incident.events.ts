@@ -2,7 +2,7 @@ import type { UnitType } from '../../auth/roles';
 import type { Context } from '../../context';
 import type { OutboxRow } from '../../events/outbox';
 import { unitMatcher } from '../../events/scope';
-import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
+import { EventStream, eventIdOfCursor, eventOfRow } from '../../events/stream';
 import { argumentKey, badUserInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import type { IncidentEventFilter } from './incident.inputs';
@@ -40,27 +40,11 @@ export async function openIncidentEvents(ctx: Context, filter: IncidentEventFilt
   });
 }
 
-const built = new WeakMap<OutboxRow, ReturnType<typeof buildIncidentEvent>>();
-
-/**
- * An outbox row as the `IncidentEvent` a subscriber receives. The hub hands the same row
- * object to every subscription of the process, so it is built once, not once per subscriber.
- */
-export function incidentEventOf(row: OutboxRow) {
-  let event = built.get(row);
-  if (!event) {
-    event = buildIncidentEvent(row);
-    built.set(row, event);
-  }
-  return event;
-}
-
-function buildIncidentEvent(row: OutboxRow) {
+/** An outbox row as the `IncidentEvent` a subscriber receives. */
+export const incidentEventOf = eventOfRow((row) => {
   const payload = row.payload as { incident: Record<string, unknown>; transition: Record<string, unknown> };
   return {
-    cursor: eventCursor(row.id),
-    occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
     incident: incidentFromSnapshot(payload.incident),
     transition: transitionFromSnapshot(payload.transition),
   };
-}
+});

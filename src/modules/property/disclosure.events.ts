@@ -1,6 +1,5 @@
 import type { Context } from '../../context';
-import type { OutboxRow } from '../../events/outbox';
-import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
+import { EventStream, eventIdOfCursor, eventOfRow } from '../../events/stream';
 import { argumentKey } from '../../graphql/errors';
 import type { DisclosureEventFilter } from './disclosure.inputs';
 import { disclosureFromSnapshot } from './disclosure.loaders';
@@ -34,16 +33,14 @@ export async function openDisclosureEvents(ctx: Context, filter: DisclosureEvent
 }
 
 /** An outbox row as the `DisclosureEvent` a subscriber receives. */
-export function disclosureEventOf(row: OutboxRow) {
+export const disclosureEventOf = eventOfRow((row) => {
   const payload = row.payload as { disclosure: Record<string, unknown>; actor: { subject: string; role: string } };
   const disclosure = disclosureFromSnapshot(payload.disclosure);
   return {
-    cursor: eventCursor(row.id),
-    occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
     kind: disclosure.version === 1 ? DisclosureEventKind.PUBLISHED : DisclosureEventKind.CORRECTED,
     disclosure,
     compoundId: disclosure.compoundId,
     actorSubject: payload.actor.subject,
     actorRole: payload.actor.role,
   };
-}
+});

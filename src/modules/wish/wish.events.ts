@@ -2,7 +2,7 @@ import type { UnitType } from '../../auth/roles';
 import type { Context } from '../../context';
 import type { OutboxRow } from '../../events/outbox';
 import { unitMatcher } from '../../events/scope';
-import { EventStream, eventCursor, eventIdOfCursor } from '../../events/stream';
+import { EventStream, eventIdOfCursor, eventOfRow } from '../../events/stream';
 import { argumentKey, badUserInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import type { WishEventFilter } from './wish.inputs';
@@ -43,27 +43,11 @@ export async function openWishEvents(ctx: Context, filter: WishEventFilter | und
   });
 }
 
-const built = new WeakMap<OutboxRow, ReturnType<typeof buildWishEvent>>();
-
-/**
- * An outbox row as the `WishEvent` a subscriber receives. The hub hands the same row object
- * to every subscription of the process, so it is built once, not once per subscriber.
- */
-export function wishEventOf(row: OutboxRow) {
-  let event = built.get(row);
-  if (!event) {
-    event = buildWishEvent(row);
-    built.set(row, event);
-  }
-  return event;
-}
-
-function buildWishEvent(row: OutboxRow) {
+/** An outbox row as the `WishEvent` a subscriber receives. */
+export const wishEventOf = eventOfRow((row) => {
   const payload = row.payload as { wish: Record<string, unknown>; transition: Record<string, unknown> };
   return {
-    cursor: eventCursor(row.id),
-    occurredAt: row.createdAt instanceof Date ? row.createdAt : new Date(row.createdAt),
     wish: wishFromSnapshot(payload.wish),
     transition: transitionFromSnapshot(payload.transition),
   };
-}
+});

@@ -90,6 +90,22 @@ describe('commitmentHang (挂牌承诺)', () => {
     expect((await hang(own, { memberId: member.gid, buildingId: u.ids.building, pledge: '每周服务2.5小时。' })).userErrors).toEqual([]);
   });
 
+  test('a member finds the buildings of their own community to hang a pledge at, and none of their households', async () => {
+    const member = await insertMember(t.database.db, { gridId: u.micro.id });
+    const own = await memberToken(t, member.id);
+    const listed = await t.gql(`{ buildings(first: 100) { nodes { id grid { community { id } } } } }`, {}, own);
+    expect(listed.errors).toBeUndefined();
+    const found = listed.data.buildings.nodes as { id: string; grid: { community: { id: string } } }[];
+    expect(found.map((b) => b.id)).toContain(u.ids.building);
+    expect(new Set(found.map((b) => b.grid.community.id))).toEqual(new Set([u.ids.community]));
+    const foreign = await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: foreignBuilding }, own);
+    expect(foreign.data.node).toBeNull();
+    const households = await t.gql(`query($id: ID!) { node(id: $id) { ... on Building { households(first: 1) { nodes { id } } } } }`, { id: u.ids.building }, own);
+    expect(households.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const r = await hang(own, { buildingId: found[0].id, pledge: '楼道灯坏了我来报修。' });
+    expect(r.userErrors).toEqual([]);
+  });
+
   test('staff hang a pledge for a member of their area; residents may not', async () => {
     const member = await insertMember(t.database.db, { gridId: u.micro.id, showsIdentity: true });
     const before = await commitmentCount();
