@@ -66,17 +66,21 @@ export const volunteerNameById = (ctx: Context) =>
   });
 
 /** The viewer's own volunteer record: a VOLUNTEER token's, or a party member's banked one (null until first banked). */
+/** The volunteer record that banks a party member's service; null until their first service. */
+export const volunteerKeyOfPartyMember = (ctx: Context) =>
+  ctx.loaders.get<number, number | null>('PartyMember.volunteer', async (keys) => {
+    const rows = await ctx.db.select({ id: volunteers.id, memberId: volunteers.partyMemberId }).from(volunteers)
+      .where(inArray(volunteers.partyMemberId, [...keys]));
+    const byMember = new Map(rows.map((r) => [r.memberId, r.id]));
+    return keys.map((k) => byMember.get(k) ?? null);
+  });
+
 export const viewerVolunteerKey = (ctx: Context): Promise<number | null> => {
   const own = tokenVolunteerKey(ctx.viewer);
   if (own !== null) return Promise.resolve(own);
   const member = tokenPartyMemberKey(ctx.viewer);
   if (member === null) return Promise.resolve(null);
-  return ctx.loaders.get<number, number | null>('Viewer.volunteer', async (keys) => {
-    const rows = await ctx.db.select({ id: volunteers.id, memberId: volunteers.partyMemberId }).from(volunteers)
-      .where(inArray(volunteers.partyMemberId, [...keys]));
-    const byMember = new Map(rows.map((r) => [r.memberId, r.id]));
-    return keys.map((k) => byMember.get(k) ?? null);
-  }).load(member);
+  return volunteerKeyOfPartyMember(ctx).load(member);
 };
 
 // Balances ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import { runMutation } from '../../graphql/payload';
 import { Decimal } from '../../graphql/scalars';
 import { communityById, gridById, residentById } from '../grid/grid.loaders';
 import { Community, Grid, Resident } from '../grid/grid.types';
+import type { PartyMemberNode } from '../party/member.loaders';
+import { PartyMember } from '../party/member.types';
 import * as activity from './activity.service';
 import { bankResolvers, reloader } from './bank.resolver';
 import * as In from './volunteer.inputs';
@@ -49,6 +51,15 @@ export class ViewerVolunteerResolver {
   @FieldResolver(() => T.Volunteer, { nullable: true, description: 'The caller\'s own volunteer record: a volunteer\'s, or the banked record of a party member (null until their first service).' })
   async volunteer(@Ctx() ctx: Context) {
     const key = await L.viewerVolunteerKey(ctx);
+    return key === null ? null : L.volunteerById(ctx).load(key);
+  }
+}
+
+@Resolver(() => PartyMember)
+export class PartyMemberVolunteerResolver {
+  @FieldResolver(() => T.Volunteer, { nullable: true, description: 'The record that banks the member\'s service hours and points (在职党员进社区), for those who may read it; null until their first service.' })
+  async volunteer(@Root() member: PartyMemberNode, @Ctx() ctx: Context) {
+    const key = await L.volunteerKeyOfPartyMember(ctx).load(member.key);
     return key === null ? null : L.volunteerById(ctx).load(key);
   }
 }
@@ -291,6 +302,6 @@ export class VolunteerMutationResolver {
 }
 
 export const volunteerResolvers = [
-  VolunteerQueryResolver, ViewerVolunteerResolver, VolunteerResolver, VolunteerTeamResolver, VolunteerTeamMemberResolver,
+  VolunteerQueryResolver, ViewerVolunteerResolver, PartyMemberVolunteerResolver, VolunteerResolver, VolunteerTeamResolver, VolunteerTeamMemberResolver,
   VolunteerActivityResolver, ActivitySignupResolver, VolunteerMutationResolver, ...bankResolvers,
 ] as const;

@@ -267,5 +267,10 @@ describe('a party member banks service through their own volunteer record (åœ¨è
     expect((await ok(t, '{ viewer { volunteer { points redemptions { nodes { points } } } } }', {}, member.token)).viewer.volunteer)
       .toEqual({ points: mine.points - 1, redemptions: { nodes: [{ points: 1 }] } });
     expect(keyOfId(mine.id)).toBe(record.id);
+    const seenBy = (token: string | undefined) => t.gql(`query($id: ID!) { node(id: $id) { ... on PartyMember { volunteer { id hours } } } }`, { id: toGlobalId('PartyMember', member.key) }, token);
+    const ownSecretary = await t.token(Role.COMMUNITY_SECRETARY, { type: 'Community', key: u.level2.communityId }, 'secretary-of-member');
+    expect((await seenBy(ownSecretary)).data.node.volunteer).toEqual({ id: mine.id, hours: '3.00' });
+    expect((await seenBy(tokens.otherSecretary)).data.node?.volunteer ?? null).toBeNull();
+    expect((await seenBy(tokens.resident)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
