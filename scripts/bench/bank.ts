@@ -282,15 +282,40 @@ async function sampleLocks(database: Database, stop: Promise<unknown>): Promise<
   return result;
 }
 
-/** Runs `work` while sampling lock waits and the machine's CPU; answers both with its result. */
-async function observed<T>(database: Database, work: () => Promise<T>): Promise<{ result: T; locks: LockSamples; cpuBusy: number | null }> {
+/**
+ * SQL statements run so far in this database (BEGIN and COMMIT included), from
+ * pg_stat_statements; the bench's own looks at pg_stat_* are left out. Null without the extension.
+ */
+async function statementsSoFar(database: Database): Promise<number | null> {
+  try {
+    const [row] = await rowsOf<{ n: string }>(database.db, sql`
+      select coalesce(sum(calls), 0)::bigint::text as n from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat_%'`);
+    return Number(row.n);
+  } catch {
+    return null;
+  }
+}
+
+interface Observation {
+  locks: LockSamples;
+  cpuBusy: number | null;
+  /** SQL statements the API ran meanwhile; null without pg_stat_statements. */
+  statements: number | null;
+}
+
+/** Runs `work` while sampling lock waits, the machine's CPU and the statements run; answers them with its result. */
+async function observed<T>(database: Database, work: () => Promise<T>): Promise<{ result: T } & Observation> {
+  const statementsBefore = await statementsSoFar(database);
   const before = machineJiffies();
   const running = work();
   const locks = sampleLocks(database, running);
   const result = await running;
   const after = machineJiffies();
+  const statementsAfter = await statementsSoFar(database);
   const cpuBusy = before && after && after.total > before.total ? (after.busy - before.busy) / (after.total - before.total) : null;
-  return { result, locks: await locks, cpuBusy };
+  const statements = statementsBefore === null || statementsAfter === null ? null : statementsAfter - statementsBefore;
+  return { result, locks: await locks, cpuBusy, statements };
 }
 
 // The world of the run -----------------------------------------------------------------------
@@ -412,8 +437,7 @@ interface WriteResult {
   perSecond: { label: string; value: number }[];
   latency: Stats | null;
   check: { ok: boolean; line: string };
-  locks: LockSamples;
-  cpuBusy: number | null;
+  observation: Observation;
   errors: string[];
 }
 
@@ -454,7 +478,7 @@ async function hotAccount(url: string, database: Database, world: World, clients
   const shots: Shot[] = [];
   let sent = 0;
   let errors = 0;
-  const { result: elapsed, locks, cpuBusy } = await observed(database, async () => {
+  const { result: elapsed, ...observation } = await observed(database, async () => {
     const began = now();
     await Promise.all(Array.from({ length: clients }, async (_, c) => {
       for (;;) {
@@ -488,8 +512,7 @@ async function hotAccount(url: string, database: Database, world: World, clients
       line: `${succeeded} of ${expected} expected succeeded (${rows} redemption rows), ${refused} refused INSUFFICIENT_BALANCE (one per client), `
         + `balance ${start} → ${balance} in the ledger, ${apiBalance} through the API (expected ${rest}, never below 0)`,
     },
-    locks,
-    cpuBusy,
+    observation,
     errors: shots.filter((s) => s.error).map((s) => s.error!),
   };
 }
@@ -511,7 +534,7 @@ async function spreadAccounts(url: string, database: Database, people: Person[],
   const total = people.length * perAccount;
   const shots: Shot[] = [];
   let errors = 0;
-  const { result: elapsed, locks, cpuBusy } = await observed(database, async () => {
+  const { result: elapsed, ...observation } = await observed(database, async () => {
     const began = now();
     await pool(total, clients, async (n) => {
       if (errors >= MAX_ERRORS) return;
@@ -539,8 +562,7 @@ async function spreadAccounts(url: string, database: Database, people: Person[],
       ok: succeeded === total && wrong === 0 && negative === 0,
       line: `${succeeded} of ${total} succeeded; ${wrong} of ${people.length} balances not lowered by exactly ${perAccount * PRICE}; ${negative} accounts below zero in the whole ledger`,
     },
-    locks,
-    cpuBusy,
+    observation,
     errors: shots.filter((s) => s.error).map((s) => s.error!),
   };
 }
@@ -567,7 +589,7 @@ async function attendance(url: string, database: Database, world: World, people:
 
   const latencies: number[] = [];
   const errors: string[] = [];
-  const { result: elapsed, locks, cpuBusy } = await observed(database, async () => {
+  const { result: elapsed, ...observation } = await observed(database, async () => {
     const began = now();
     await pool(A, O, async (a) => {
       const started = now();
@@ -599,8 +621,7 @@ async function attendance(url: string, database: Database, world: World, people:
       ok: latencies.length === A && movements === A * S && confirmed === A * S && errors.length === 0,
       line: `${latencies.length} of ${A} confirmations; ${movements} ATTENDANCE movements written and ${confirmed} sign-ups confirmed, of ${A * S}`,
     },
-    locks,
-    cpuBusy,
+    observation,
     errors,
   };
 }
@@ -619,12 +640,14 @@ interface ReadResult {
   scale: number;
   samples: number;
   latency: Stats | null;
+  /** SQL statements per request; null without pg_stat_statements. */
+  statements: number | null;
   note: string;
   errors: string[];
 }
 
-/** Runs `request` n times one after another (after one warm-up); answers the latencies and the first errors. */
-async function timed(n: number, request: (i: number) => Promise<unknown>): Promise<{ latency: Stats | null; errors: string[] }> {
+/** Runs `request` n times one after another (after one warm-up); answers the latencies, statements per request and the first errors. */
+async function timed(database: Database, n: number, request: (i: number) => Promise<unknown>) {
   const latencies: number[] = [];
   const errors: string[] = [];
   try {
@@ -632,6 +655,7 @@ async function timed(n: number, request: (i: number) => Promise<unknown>): Promi
   } catch (error) {
     errors.push((error as Error).message);
   }
+  const before = await statementsSoFar(database);
   for (let i = 0; i < n; i += 1) {
     const started = now();
     try {
@@ -641,7 +665,8 @@ async function timed(n: number, request: (i: number) => Promise<unknown>): Promi
       if (errors.length < 10) errors.push((error as Error).message);
     }
   }
-  return { latency: stats(latencies), errors };
+  const after = await statementsSoFar(database);
+  return { latency: stats(latencies), statements: before === null || after === null ? null : (after - before) / n, errors };
 }
 
 interface Verification {
@@ -660,14 +685,14 @@ async function readPaths(url: string, database: Database, scale: number, samples
   const admin = await token(Role.CITY_ADMIN, 'bench-admin');
   const answers: Verification[] = [];
   const verifyRuns = Math.max(3, Math.min(10, Math.round(samples / 20)));
-  const verify = await timed(verifyRuns, async () => {
+  const verify = await timed(database, verifyRuns, async () => {
     answers.push((await gql<{ ledgerVerify: Verification }>(url, admin, VERIFY)).ledgerVerify);
   });
   const v = answers.at(-1);
   if (!v) throw new Error(`ledgerVerify failed: ${verify.errors.join('; ')}`);
 
   const places = await rowsOf<{ id: number }>(database.db, sql`select id from ${communities} order by id`);
-  const leaderboard = await timed(samples, (i) => gql(url, null, LEADERBOARD, {
+  const leaderboard = await timed(database, samples, (i) => gql(url, null, LEADERBOARD, {
     c: toGlobalId('Community', places[i % places.length].id), ...SEEDED_YEAR,
   }));
 
@@ -675,7 +700,7 @@ async function readPaths(url: string, database: Database, scale: number, samples
     select a.volunteer_id, count(*)::int as entries from ${ledgerEntries} e join ${bankAccounts} a on a.id = e.account_id
     where a.kind = 'VOLUNTEER' group by a.volunteer_id order by count(*) desc, a.volunteer_id limit 20`);
   const tokens = await Promise.all(busiest.map((b) => token(Role.VOLUNTEER, `bench-reader-${b.volunteer_id}`, { type: 'Volunteer', key: b.volunteer_id })));
-  const history = await timed(samples, (i) => gql(url, tokens[i % tokens.length], HISTORY));
+  const history = await timed(database, samples, (i) => gql(url, tokens[i % tokens.length], HISTORY));
 
   return {
     verification: v,
@@ -707,6 +732,11 @@ async function seededDatabase(pg: PostgresServer, name: string, scale: number): 
   const databaseUrl = pg.urlOf(name);
   const database = await openDatabase({ url: databaseUrl, poolSize: 2 });
   await migrateDatabase(database);
+  try {
+    await database.db.execute(sql`create extension if not exists pg_stat_statements`);
+  } catch {
+    // statements are not counted then (the report shows –)
+  }
   log(`seeding the demo city (scale ${scale})`);
   const started = now();
   const counts = await seedDemoCity(database.db, { scale });
@@ -735,7 +765,8 @@ async function main(): Promise<number> {
   }, options.timeoutMs);
 
   log('starting PostgreSQL');
-  const pg = await startPostgres();
+  // pg_stat_statements counts the statements per request; a server without it still runs the bench.
+  const pg = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } }).catch(() => startPostgres());
   const run: Run = { seeds: [], reads: [], writes: [], final: null, serverLog: [], skipped: [] };
   let pgVersion = '';
   try {
@@ -818,15 +849,16 @@ function report(run: Run, options: Options, pgVersion: string): void {
     ...run.seeds.map((s) => `- demo city at scale ${s.scale}, seeded in ${s.seconds.toFixed(1)} s: ${ledgerRows(s)}`),
     ...run.skipped.map((s) => `- skipped: ${s}`),
     '',
-    '| writes | clients | requests | succeeded | refused | per second | p50 ms | p99 ms | max ms | lock waiters (mean / max) | machine CPU | check |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| writes | clients | requests | succeeded | refused | per second | p50 ms | p99 ms | max ms | statements / request | lock waiters (mean / max) | machine CPU | check |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...run.writes.map((w) => `| ${w.name} | ${w.clients} | ${int(w.requests)} | ${int(w.succeeded)} | ${int(w.refused)} | `
       + `${w.perSecond.map((p) => `${int(p.value)} ${p.label}`).join(', ')} | ${ms(w.latency?.p50)} | ${ms(w.latency?.p99)} | ${ms(w.latency?.max)} | `
-      + `${w.locks.waiting.toFixed(1)} / ${w.locks.maxWaiting} | ${w.cpuBusy === null ? '–' : `${Math.round(w.cpuBusy * 100)}%`} | ${w.check.ok ? 'ok' : 'FAILED'} |`),
+      + `${w.observation.statements === null ? '–' : (w.observation.statements / w.requests).toFixed(1)} | `
+      + `${w.observation.locks.waiting.toFixed(1)} / ${w.observation.locks.maxWaiting} | ${w.observation.cpuBusy === null ? '–' : `${Math.round(w.observation.cpuBusy * 100)}%`} | ${w.check.ok ? 'ok' : 'FAILED'} |`),
     '',
-    '| reads (one client, one after another) | scale | samples | p50 ms | p99 ms | max ms | what |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...run.reads.map((r) => `| ${r.name} | ${r.scale} | ${r.samples} | ${ms(r.latency?.p50)} | ${ms(r.latency?.p99)} | ${ms(r.latency?.max)} | ${r.note} |`),
+    '| reads (one client, one after another) | scale | samples | p50 ms | p99 ms | max ms | statements / request | what |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...run.reads.map((r) => `| ${r.name} | ${r.scale} | ${r.samples} | ${ms(r.latency?.p50)} | ${ms(r.latency?.p99)} | ${ms(r.latency?.max)} | ${r.statements === null ? '–' : r.statements.toFixed(1)} | ${r.note} |`),
     '',
     'Correctness:',
     ...run.writes.flatMap((w) => [
@@ -842,7 +874,8 @@ function report(run: Run, options: Options, pgVersion: string): void {
     '',
     `Latency: request sent to response read, in this process; reads after one warm-up request. Items cost ${PRICE} point. `
       + `Hot account: each client fires until refused INSUFFICIENT_BALANCE, at 4 items of 2 merchants in turn. Spread: ${options.perAccount} redemptions per volunteer, `
-      + 'a volunteer again only after all the others. Lock waiters: API transactions waiting on a row lock, sampled every 50 ms. '
+      + 'a volunteer again only after all the others. Statements: SQL statements the API ran (BEGIN and COMMIT included; pg_stat_statements). '
+      + 'Lock waiters: API transactions waiting on a row lock, sampled every 50 ms; the API\'s pool holds 10 connections, so more clients wait in the API, not on a lock. '
       + 'Machine CPU: busy share of all cores during the run (another job on the machine counts too).',
     `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${pgVersion}; `
       + 'PostgreSQL (fsync off), the API process and the clients all on this one machine.',

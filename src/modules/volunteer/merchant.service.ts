@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import { withinCondition } from '../../auth/scope';
 import type { Viewer } from '../../auth/viewer';
 import { chinaDate } from '../../calendar';
@@ -79,19 +79,26 @@ export async function updateItem(tx: Tx, viewer: Viewer, id: string, input: In.M
 }
 
 /**
- * A volunteer spends points on an item (积分兑换). The item row is locked first so stock is
- * counted down one redemption at a time; the points move from the volunteer to the merchant
- * through postCoveredMovement, which locks the volunteer's account and refuses what the
- * balance does not cover. Any refusal leaves stock, books and redemptions as they were.
+ * A volunteer spends points on an item (积分兑换). A counted stock is taken down by a
+ * conditional update, which locks the item row only for items that have a stock, so
+ * redemptions of an unlimited item never queue behind each other; the points move from the
+ * volunteer to the merchant through postCoveredMovement, which locks the volunteer's account
+ * and refuses what the balance does not cover. Any refusal leaves stock, books and
+ * redemptions as they were.
  */
 export async function redeem(tx: Tx, viewer: Viewer, input: In.RedemptionCreateInput) {
   const volunteer = await actingVolunteer(tx, viewer, null);
   const field = ['input', 'itemId'];
-  const [item] = await tx.select().from(merchantItems).where(eq(merchantItems.id, keyOf(input.itemId, 'MerchantItem', field))).for('update');
+  const [item] = await tx.select().from(merchantItems).where(eq(merchantItems.id, keyOf(input.itemId, 'MerchantItem', field)));
   if (!item) refuse(field, UserErrorCode.NOT_FOUND, 'No item has this ID.');
   if (!item.active) refuse(field, UserErrorCode.INVALID_TRANSITION, 'The merchant no longer offers this item.');
-  if (item.stock !== null && item.stock < input.quantity) {
-    refuse(['input', 'quantity'], UserErrorCode.CAPACITY_REACHED, item.stock === 0 ? 'This item is out of stock.' : `Only ${item.stock} left.`);
+  if (item.stock !== null) {
+    const [taken] = await tx.update(merchantItems).set({ stock: sql`${merchantItems.stock} - ${input.quantity}`, updatedAt: new Date() })
+      .where(and(eq(merchantItems.id, item.id), gte(merchantItems.stock, input.quantity))).returning({ id: merchantItems.id });
+    if (!taken) {
+      const [left] = await tx.select({ stock: merchantItems.stock }).from(merchantItems).where(eq(merchantItems.id, item.id));
+      refuse(['input', 'quantity'], UserErrorCode.CAPACITY_REACHED, left.stock === 0 ? 'This item is out of stock.' : `Only ${left.stock} left.`);
+    }
   }
   const points = item.pricePoints * input.quantity;
   const [redemption] = await tx.insert(redemptions).values({
@@ -105,8 +112,5 @@ export async function redeem(tx: Tx, viewer: Viewer, input: In.RedemptionCreateI
     { accountId: from, asset: 'POINTS', amount: `-${points}.00` },
     { accountId: to, asset: 'POINTS', amount: `${points}.00` },
   ], ['input', 'itemId']);
-  if (item.stock !== null) {
-    await tx.update(merchantItems).set({ stock: sql`${merchantItems.stock} - ${input.quantity}`, updatedAt: new Date() }).where(eq(merchantItems.id, item.id));
-  }
   return asRedemption(redemption);
 }
