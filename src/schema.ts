@@ -4,7 +4,10 @@ import { buildSchema } from 'type-graphql';
 import { ViewerResolver } from './auth/viewer.resolver';
 import { NodeResolver } from './graphql/node.resolver';
 import { DateTime } from './graphql/scalars';
+import { workerAppraisalResolvers } from './modules/appraisal/appraisal.resolver';
+import { dashboardResolvers } from './modules/dashboard/dashboard.resolver';
 import { gridResolvers } from './modules/grid/grid.resolver';
+import { importResolvers } from './modules/import/import.resolver';
 import { incidentResolvers } from './modules/incident/incident.resolver';
 import { partyResolvers } from './modules/party/party.resolver';
 import { appraisalResolvers } from './modules/property/appraisal.resolver';
@@ -13,6 +16,7 @@ import { disclosureResolvers } from './modules/property/disclosure.resolver';
 import { ledgerResolvers } from './modules/property/ledger.resolver';
 import { matterResolvers } from './modules/property/matter.resolver';
 import { voteResolvers } from './modules/property/vote.resolver';
+import { visitResolvers } from './modules/visit/visit.resolver';
 import { volunteerResolvers } from './modules/volunteer/volunteer.resolver';
 import { wishResolvers } from './modules/wish/wish.resolver';
 
@@ -34,7 +38,7 @@ const NO_TOPICS = {
 /** The schema, built once per process. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers, ...dashboardResolvers, ...visitResolvers, ...importResolvers, ...workerAppraisalResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.

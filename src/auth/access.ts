@@ -2,9 +2,12 @@ import {
   getNamedType, GraphQLError, isObjectType, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema,
 } from 'graphql';
 import { forbidden, unauthenticated } from '../graphql/errors';
+import { APPRAISAL_ACCESS } from '../modules/appraisal/appraisal.rules';
 import { ACTORS } from '../modules/incident/incident.machine';
 import { MATTER_STEPS, PROPOSERS } from '../modules/property/matter.machine';
 import { BALLOT_READERS, VOTE_ACTORS, VOTE_READERS } from '../modules/property/vote.tally';
+import { DUTY_READERS, VISIT_LOGGERS, VISIT_READERS } from '../modules/visit/visit.scope';
+import { IMPORTERS } from '../modules/import/import.service';
 import { BANK_ACCESS, BANK_READERS } from '../modules/volunteer/volunteer.rules';
 import { ACTORS as WISH_ACTORS, NEARBY_READERS as WISH_NEARBY_READERS, READERS as WISH_READERS } from '../modules/wish/wish.machine';
 import { Role } from './roles';
@@ -156,6 +159,24 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.wishFulfil': WISH_ACTORS.FULFIL,
   'Mutation.wishConfirm': WISH_ACTORS.CONFIRM,
   'Mutation.wishDispute': WISH_ACTORS.DISPUTE,
+  'Query.ledgerImports': IMPORTERS,
+  'Query.visits': VISIT_READERS,
+  'Query.visitDuties': DUTY_READERS,
+  'Query.visitDutyRules': DUTY_READERS,
+  'Mutation.visitLog': VISIT_LOGGERS,
+  'Mutation.visitFindingReport': VISIT_LOGGERS,
+  'Mutation.visitDutyRulesSet': ADMIN,
+  'Query.streetDashboard': STREET_UP,
+  'Query.workerAppraisals': APPRAISAL_ACCESS.readAppraisals,
+  'Query.workerAppraisalRules': APPRAISAL_ACCESS.readRules,
+  'Query.communityStarRules': APPRAISAL_ACCESS.readRules,
+  'Query.communityStarRatings': 'PUBLIC',
+  'Mutation.workerAppraisalRulesSet': APPRAISAL_ACCESS.setRules,
+  'Mutation.communityStarRulesSet': APPRAISAL_ACCESS.setRules,
+  'Mutation.dailyPointRecord': APPRAISAL_ACCESS.recordPoints,
+  'Mutation.workerRate': APPRAISAL_ACCESS.rate,
+  'Mutation.communityPeerReviewSubmit': APPRAISAL_ACCESS.peerReview,
+  'Mutation.communityStarRatingPublish': APPRAISAL_ACCESS.publishStars,
 };
 
 /** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
@@ -192,6 +213,20 @@ export const PROTECTED_TYPES: Record<string, Rule> = {
   WishEvent: WISH_READERS,
   ReportIn: PARTY_RECORDS,
   Participation: PARTY_RECORDS,
+  LedgerImport: IMPORTERS,
+  LedgerImportProblem: IMPORTERS,
+  HouseholdVisit: VISIT_READERS,
+  VisitFinding: VISIT_READERS,
+  VisitDuties: DUTY_READERS,
+  WorkerDuty: DUTY_READERS,
+  HouseholdVisitDuty: DUTY_READERS,
+  VisitDutyRules: DUTY_READERS,
+  WorkerAppraisal: APPRAISAL_ACCESS.readAppraisals,
+  WorkerAppraisalRules: APPRAISAL_ACCESS.readRules,
+  CommunityStarRules: APPRAISAL_ACCESS.readRules,
+  WorkerPointEntry: APPRAISAL_ACCESS.readAppraisals,
+  WorkerRating: APPRAISAL_ACCESS.readRatings,
+  CommunityPeerReview: APPRAISAL_ACCESS.readPeerReviews,
 };
 
 /** Sensitive fields of otherwise readable types. */
@@ -209,7 +244,8 @@ function typeRule(typeName: string): Rule | undefined {
   return PROTECTED_TYPES[base];
 }
 
-function allows(rule: Rule, viewer: Viewer): boolean {
+/** Whether the viewer's role passes the rule. */
+export function allows(rule: Rule, viewer: Viewer): boolean {
   return rule === 'PUBLIC' || (viewer.role !== null && rule.includes(viewer.role));
 }
 

@@ -7,3 +7,7 @@ export * from '../modules/party/party.tables';
 export * from '../modules/property/property.tables';
 export * from '../modules/volunteer/volunteer.tables';
 export * from '../modules/wish/wish.tables';
+export * from './settings.tables';
+export * from '../modules/visit/visit.tables';
+export * from '../modules/appraisal/appraisal.tables';
+export * from '../modules/import/import.tables';

@@ -5,10 +5,12 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
+import { seedAppraisal } from '../modules/appraisal/appraisal.seed';
 import { seedGrid } from '../modules/grid/grid.seed';
 import { seedIncidents } from '../modules/incident/incident.seed';
 import { seedParty } from '../modules/party/party.seed';
 import { seedProperty } from '../modules/property/property.seed';
+import { seedVisits } from '../modules/visit/visit.seed';
 import { seedLoveBank, seedVolunteers } from '../modules/volunteer/volunteer.seed';
 import { seedWishes } from '../modules/wish/wish.seed';
 
@@ -32,7 +34,11 @@ export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Pro
     const wish = await seedWishes(tx, options);
     // The love bank's books: confirmed attendance and wishes credited, points redeemed at partner merchants.
     const bank = await seedLoveBank(tx, options);
-    return { ...grid, ...incident, ...property, ...party, ...volunteer, ...wish, ...bank };
+    // Four months of the micro-grid workers' visits; the incidents they reported from a household were found on one.
+    const visit = await seedVisits(tx);
+    // Daily points recorded by hand, the households' quarterly ratings of their workers, last year's peer reviews.
+    const appraisal = await seedAppraisal(tx);
+    return { ...grid, ...incident, ...property, ...party, ...volunteer, ...wish, ...bank, ...visit, ...appraisal };
   });
 }
 

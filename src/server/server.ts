@@ -17,6 +17,8 @@ import { createContext, type Context } from '../context';
 import type { Database } from '../db/client';
 import { EventHub } from '../events/hub';
 import { startJobs } from './jobs';
+import { importRoutes } from '../modules/import/import.routes';
+import { appraisalRoutes } from '../modules/appraisal/appraisal.export';
 import { logger } from '../logger';
 import { getSchema } from '../schema';
 
@@ -135,6 +137,8 @@ export async function startServer(config: Config, database: Database, port = con
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  app.use(importRoutes(config, database));
+  app.use(appraisalRoutes(config, database));
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: '1mb' }),

@@ -2,7 +2,7 @@
  * The love bank's double-entry books (爱心银行): the one place movements and entries are
  * written. A balance is always the sum of an account's entries; a correction is a reversal.
  */
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Queryable, type Tx } from '../../db/client';
 import { refuse, UserErrorCode } from '../../graphql/errors';
 import { decimalOf, hundredths, imbalances, pointsFor, reversed, type Asset, type Posting } from './bank.amounts';
@@ -257,4 +257,27 @@ export async function unbalancedMovements(db: Queryable): Promise<{ movements: n
     entries: Number(counts.entries),
     unbalanced: unbalanced.map((r) => ({ movementId: r.movement_id, asset: r.asset, sum: r.sum })),
   };
+}
+
+/**
+ * What volunteers earned (hours, points) from service on days `from`..`to`, one row per
+ * volunteer (`volunteer_id`, `hours`, `points`): a subquery for leaderboards and dashboards.
+ * A reversal counts on the day of the movement it corrects, so a corrected period nets to
+ * what was really served; spending (a redemption) is no earning. `recordedBy` leaves out
+ * movements written after that instant.
+ */
+export function earnedInPeriod(volunteerIds: SQL, from: string, to: string, recordedBy?: Date): SQL {
+  return sql`
+    select a.volunteer_id,
+      coalesce(sum(e.amount) filter (where e.asset = 'HOURS'), 0) as hours,
+      coalesce(sum(e.amount) filter (where e.asset = 'POINTS'), 0) as points
+    from ${ledgerEntries} e
+    join ${bankAccounts} a on a.id = e.account_id
+    join ${ledgerMovements} m on m.id = e.movement_id
+    left join ${ledgerMovements} o on o.id = m.reverses_id
+    where a.volunteer_id in ${volunteerIds}
+      and coalesce(o.kind, m.kind) in ('ATTENDANCE', 'WISH')
+      and coalesce(o.occurred_on, m.occurred_on) between ${from} and ${to}
+      ${recordedBy ? sql`and m.created_at <= ${recordedBy.toISOString()}::timestamptz` : sql``}
+    group by a.volunteer_id`;
 }

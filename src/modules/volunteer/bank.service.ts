@@ -8,7 +8,7 @@ import { argumentKey, badUserInput, keyOf, refuse, UserErrorCode } from '../../g
 import { toGlobalId } from '../../graphql/ids';
 import { validateInput } from '../../graphql/payload';
 import { assertMayChange } from '../grid/grid.service';
-import { reverseMovement, unbalancedMovements } from './bank.ledger';
+import { earnedInPeriod, reverseMovement, unbalancedMovements } from './bank.ledger';
 import type * as In from './volunteer.inputs';
 import { asMovement, asPointRate } from './volunteer.loaders';
 import { rateDateRefusal } from './volunteer.rules';
@@ -115,19 +115,7 @@ export async function leaderboard(ctx: Context, args: LeaderboardArgs) {
   if (args.first < 1 || args.first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be 1 to ${MAX_PAGE_SIZE}, got ${args.first}.`, 'first');
   const measure = args.by === LeaderboardMeasure.POINTS ? sql`earned.points` : sql`earned.hours`;
   const rows = await rowsOf<{ name: string; hours: string; points: string; rank: string }>(ctx.db, sql`
-    with earned as (
-      select a.volunteer_id,
-        coalesce(sum(e.amount) filter (where e.asset = 'HOURS'), 0) as hours,
-        coalesce(sum(e.amount) filter (where e.asset = 'POINTS'), 0) as points
-      from ${ledgerEntries} e
-      join ${bankAccounts} a on a.id = e.account_id
-      join ${ledgerMovements} m on m.id = e.movement_id
-      left join ${ledgerMovements} o on o.id = m.reverses_id
-      where a.volunteer_id in (select ${volunteers.id} from ${volunteers} where ${volunteers.communityId} = ${community})
-        and coalesce(o.kind, m.kind) in ('ATTENDANCE', 'WISH')
-        and coalesce(o.occurred_on, m.occurred_on) between ${args.from} and ${args.to}
-      group by a.volunteer_id
-    )
+    with earned as (${earnedInPeriod(sql`(select ${volunteers.id} from ${volunteers} where ${volunteers.communityId} = ${community})`, args.from, args.to)})
     select v.name, earned.hours::numeric(14,2)::text as hours, earned.points::bigint::text as points,
       (rank() over (order by ${measure} desc))::text as rank
     from earned join ${volunteers} v on v.id = earned.volunteer_id
