@@ -20,10 +20,11 @@ registerEnumType(LedgerImportOutcome, {
 
 registerEnumType(LedgerProblemCode, {
   name: 'LedgerProblemCode',
-  description: 'What is wrong with a ledger row, or what the reader did about it. BLANK_LINE, MERGED_CELL and FULL_WIDTH are notices; every other code is an error that stops a real import.',
+  description: 'What is wrong with a ledger row, or what the reader did about it. BLANK_LINE, MERGED_CELL, FULL_WIDTH and CARRIED_DOWN are notices; every other code is an error that stops a real import.',
   valuesConfig: {
     BLANK_LINE: { description: 'Notice: a blank line between rows was skipped.' },
     MERGED_CELL: { description: 'Notice: a merged cell\'s value (a household column merged down its rows) was carried down to this row.' },
+    CARRIED_DOWN: { description: 'Notice: a row with every household column blank, or a 同上 (ditto) cell, took the value of the row above.' },
     FULL_WIDTH: { description: 'Notice: full-width digits or letters (０-９, Ｘ) were read as half-width.' },
     UNREADABLE: { description: 'The file is not a readable XLSX or CSV file.' },
     NO_HEADER: { description: 'No row of the file carries the template\'s headers.' },

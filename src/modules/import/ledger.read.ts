@@ -16,6 +16,7 @@ export enum LedgerProblemCode {
   BLANK_LINE = 'BLANK_LINE',
   MERGED_CELL = 'MERGED_CELL',
   FULL_WIDTH = 'FULL_WIDTH',
+  CARRIED_DOWN = 'CARRIED_DOWN',
   /** Errors: the file as a whole. */
   UNREADABLE = 'UNREADABLE',
   NO_HEADER = 'NO_HEADER',
@@ -40,8 +41,12 @@ export enum LedgerProblemCode {
 }
 
 export const NOTICE_CODES: ReadonlySet<LedgerProblemCode> = new Set([
-  LedgerProblemCode.BLANK_LINE, LedgerProblemCode.MERGED_CELL, LedgerProblemCode.FULL_WIDTH,
+  LedgerProblemCode.BLANK_LINE, LedgerProblemCode.MERGED_CELL, LedgerProblemCode.FULL_WIDTH, LedgerProblemCode.CARRIED_DOWN,
 ]);
+
+/** What a ledger writes in a cell for "the same as the row above". */
+const DITTO = new Set(['同上', '〃', '"']);
+const HOUSEHOLD_FIELDS = LEDGER_COLUMNS.filter((c) => c.household).map((c) => c.key);
 
 export const isError = (problem: LedgerProblem) => !NOTICE_CODES.has(problem.code);
 
@@ -147,6 +152,28 @@ function cellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
+/**
+ * Ledgers fill a household's columns on its first row only, or write 同上 (ditto): a row
+ * whose household columns are all blank, or a ditto cell, takes the value of the row above,
+ * and says so. A row with only some household columns blank is left to fail its checks.
+ */
+function carryDown(row: number, cells: Partial<Record<LedgerField, string>>, above: LedgerRow, headers: Partial<Record<LedgerField, string>>): LedgerProblem[] {
+  const notices: LedgerProblem[] = [];
+  for (const [field, value] of Object.entries(cells) as [LedgerField, string][]) {
+    if (!DITTO.has(value)) continue;
+    cells[field] = above.cells[field];
+    notices.push({ row, column: headers[field]!, code: LedgerProblemCode.CARRIED_DOWN, message: `"${value}": the value of the row above, "${above.cells[field] ?? ''}", is carried down.` });
+  }
+  const present = HOUSEHOLD_FIELDS.filter((f) => headers[f] !== undefined);
+  if (present.length > 0 && present.every((f) => cells[f] === undefined)) {
+    for (const field of present) {
+      if (above.cells[field] !== undefined) cells[field] = above.cells[field];
+    }
+    notices.push({ row, column: null, code: LedgerProblemCode.CARRIED_DOWN, message: `The household columns are blank: read as a member of the household of row ${above.row}.` });
+  }
+  return notices;
+}
+
 function sheetOf(raw: RawRow[]): LedgerSheet {
   const headerAt = raw.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.filter((c) => columnOfHeader(c)).length >= 3);
   if (headerAt < 0) {
@@ -194,6 +221,8 @@ function sheetOf(raw: RawRow[]): LedgerSheet {
       blanks.push({ row: line.row, column: null, code: LedgerProblemCode.BLANK_LINE, message: 'Blank line skipped.' });
       continue;
     }
+    const above = rows.at(-1);
+    if (above) notices.push(...carryDown(line.row, cells, above, headers));
     // Blank lines count only between data rows; Excel keeps formatted empty rows at the end.
     problems.push(...blanks, ...notices);
     blanks = [];

@@ -20,8 +20,8 @@ export type LedgerField =
 
 export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
   { key: 'serial', header: '序号', aliases: ['编号'], required: false, household: false, example: ['1', '2'] },
-  { key: 'community', header: '社区', aliases: ['所属社区', '社区名称', '社区(村)'], required: false, household: true, example: ['渤海社区', '渤海社区'] },
-  { key: 'gridCode', header: '网格编号', aliases: ['网格编码', '所属网格'], required: false, household: true, example: ['', ''] },
+  { key: 'community', header: '社区', aliases: ['所属社区', '社区名称', '社区(村)'], required: false, household: true, example: ['黄河社区', '黄河社区'] },
+  { key: 'gridCode', header: '网格编号', aliases: ['网格编码', '所属网格'], required: false, household: true, example: ['371602001001-01-01-01', '371602001001-01-01-01'] },
   { key: 'building', header: '楼栋', aliases: ['楼栋号', '楼号', '楼幢'], required: true, household: true, example: ['1号楼', '1号楼'] },
   { key: 'unit', header: '单元', aliases: ['单元号'], required: false, household: true, example: ['2', '2'] },
   { key: 'room', header: '门牌号/房号', aliases: ['门牌号', '房号', '房间号', '户号'], required: true, household: true, example: ['301', '301'] },

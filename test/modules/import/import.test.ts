@@ -112,6 +112,14 @@ describe('templates', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.subarray(3).toString('utf8').split('\r\n')[0]).toBe(HEADERS.join(','));
   });
+  test('the template\'s example rows pass a dry run on the demo city, so a first try shows what a clean report looks like', async () => {
+    for (const [path, type] of [['/import/template.csv', 'text/csv'], ['/import/template.xlsx', XLSX]] as const) {
+      const file = Buffer.from(await (await fetch(new URL(path, t.server.url))).arrayBuffer());
+      const { status, body } = await upload(file, tokens.admin, { type, name: path.slice(8), dryRun: true });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ outcome: 'DRY_RUN', rows: 2, problems: [] });
+    }
+  });
 });
 
 describe('uploading', () => {

@@ -61,6 +61,23 @@ describe('reading', () => {
     expect(sheet.problems.map((p) => [p.row, p.code])).toEqual([[3, 'BLANK_LINE'], [4, 'BLANK_LINE']]);
   });
 
+  test('household columns left blank below a household\'s first row, or written 同上, are carried down with a notice', async () => {
+    const first = { ...base, 户主姓名: '张三', 姓名: '张三', 公民身份号码: MAN };
+    const member = { 姓名: '李四', 公民身份号码: WOMAN, 与户主关系: '配偶', '户籍类型(户籍/流动)': '户籍' };
+    const partly = { ...member, 姓名: '王五', 楼栋: '2号楼' };
+    const ditto = { ...base, 姓名: '赵六', 公民身份号码: MAN, 楼栋: '同上', 单元: '〃' };
+    const text = [HEADERS.join(','), line(first), line(member), line(partly), line(ditto)].join('\n');
+    const sheet = await readLedger(Buffer.from(text), 'csv');
+    const [, second, third, fourth] = sheet.rows;
+    expect(second.cells).toMatchObject({ community: '渤海社区', building: '1号楼', unit: '2', room: '301', householderName: '张三', floorArea: '89.5' });
+    expect(third.cells).toMatchObject({ building: '2号楼' });
+    expect(third.cells.room).toBeUndefined();
+    expect(fourth.cells).toMatchObject({ building: '2号楼', unit: undefined });
+    expect(sheet.problems.map((p) => [p.row, p.column, p.code])).toEqual([
+      [3, null, 'CARRIED_DOWN'], [5, '楼栋', 'CARRIED_DOWN'], [5, '单元', 'CARRIED_DOWN'],
+    ]);
+  });
+
   test('a missing required column is one problem on the header row', async () => {
     const without = HEADERS.filter((h) => h !== '公民身份号码');
     const sheet = await readLedger(Buffer.from(`${without.join(',')}\n张三`), 'csv');
