@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { UnitType } from '../auth/roles';
 import type { UnitLevel } from '../auth/scope';
 import type { Queryable } from '../db/client';
+import { badUserInput } from '../graphql/errors';
+import { fromGlobalId } from '../graphql/ids';
 import { grids } from '../modules/grid/grid.tables';
 import type { EventScope } from './outbox.tables';
 
@@ -39,4 +41,15 @@ export async function unitMatcher(db: Queryable, unit: { type: UnitLevel | UnitT
     default:
       return () => false;
   }
+}
+
+/**
+ * The `within: ID` filter of an event subscription, as a matcher on event scopes; null when
+ * there is no filter. An ID of another kind is a malformed argument.
+ */
+export async function withinMatcher(db: Queryable, within: string | null | undefined, levels: readonly UnitType[]): Promise<ScopeMatcher | null> {
+  if (!within) return null;
+  const unit = fromGlobalId(within, [...levels]);
+  if (!unit) throw badUserInput(`filter.within must be the ID of a ${levels.join(', ')}.`, 'filter');
+  return unitMatcher(db, { type: unit.type as UnitType, key: unit.key });
 }

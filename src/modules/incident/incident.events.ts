@@ -1,10 +1,8 @@
 import type { UnitType } from '../../auth/roles';
 import type { Context } from '../../context';
-import type { OutboxRow } from '../../events/outbox';
-import { unitMatcher } from '../../events/scope';
+import { withinMatcher } from '../../events/scope';
 import { EventStream, eventIdOfCursor, eventOfRow } from '../../events/stream';
-import { argumentKey, badUserInput } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/ids';
+import { argumentKey } from '../../graphql/errors';
 import type { IncidentEventFilter } from './incident.inputs';
 import { incidentFromSnapshot, transitionFromSnapshot } from './incident.loaders';
 import { incidentEventScope } from './incident.scope';
@@ -16,13 +14,7 @@ const WITHIN_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Ho
 export async function openIncidentEvents(ctx: Context, filter: IncidentEventFilter | undefined, after: string | undefined | null) {
   const afterId = after ? eventIdOfCursor(after) : null;
   const readable = await incidentEventScope(ctx.db, ctx.viewer);
-  let within: ((row: OutboxRow) => boolean) | null = null;
-  if (filter?.within) {
-    const unit = fromGlobalId(filter.within, WITHIN_TYPES);
-    if (!unit) throw badUserInput(`filter.within must be the ID of a ${WITHIN_TYPES.join(', ')}.`, 'filter');
-    const matcher = await unitMatcher(ctx.db, { type: unit.type as UnitType, key: unit.key });
-    within = (row) => matcher(row.scope);
-  }
+  const within = await withinMatcher(ctx.db, filter?.within, WITHIN_TYPES);
   const incidentKey = filter?.incidentId ? argumentKey(filter.incidentId, 'Incident', 'filter.incidentId') : null;
   const categories = filter?.categories?.length ? new Set<string>(filter.categories) : null;
   const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
@@ -32,7 +24,7 @@ export async function openIncidentEvents(ctx: Context, filter: IncidentEventFilt
     match: (row) => {
       const payload = row.payload as { incident: { id: number; category: string }; transition: { action: string } };
       return readable(row.scope)
-        && (within === null || within(row))
+        && (within === null || within(row.scope))
         && (incidentKey === null || payload.incident.id === incidentKey)
         && (categories === null || categories.has(payload.incident.category))
         && (actions === null || actions.has(payload.transition.action));

@@ -1,10 +1,8 @@
 import type { UnitType } from '../../auth/roles';
 import type { Context } from '../../context';
-import type { OutboxRow } from '../../events/outbox';
-import { unitMatcher } from '../../events/scope';
+import { withinMatcher } from '../../events/scope';
 import { EventStream, eventIdOfCursor, eventOfRow } from '../../events/stream';
-import { argumentKey, badUserInput } from '../../graphql/errors';
-import { fromGlobalId } from '../../graphql/ids';
+import { argumentKey } from '../../graphql/errors';
 import type { WishEventFilter } from './wish.inputs';
 import { transitionFromSnapshot, wishFromSnapshot } from './wish.loaders';
 import { wishEventScope } from './wish.scope';
@@ -21,13 +19,7 @@ interface WishPayload {
 export async function openWishEvents(ctx: Context, filter: WishEventFilter | undefined | null, after: string | undefined | null) {
   const afterId = after ? eventIdOfCursor(after) : null;
   const readable = await wishEventScope(ctx.db, ctx.viewer);
-  let within: ((row: OutboxRow) => boolean) | null = null;
-  if (filter?.within) {
-    const unit = fromGlobalId(filter.within, WITHIN_TYPES);
-    if (!unit) throw badUserInput(`filter.within must be the ID of a ${WITHIN_TYPES.join(', ')}.`, 'filter');
-    const matcher = await unitMatcher(ctx.db, { type: unit.type as UnitType, key: unit.key });
-    within = (row) => matcher(row.scope);
-  }
+  const within = await withinMatcher(ctx.db, filter?.within, WITHIN_TYPES);
   const wishKey = filter?.wishId ? argumentKey(filter.wishId, 'Wish', 'filter.wishId') : null;
   const actions = filter?.actions?.length ? new Set<string>(filter.actions) : null;
   return EventStream.open(ctx.db, ctx.events, {
@@ -36,7 +28,7 @@ export async function openWishEvents(ctx: Context, filter: WishEventFilter | und
     match: (row) => {
       const payload = row.payload as unknown as WishPayload;
       return readable(row)
-        && (within === null || within(row))
+        && (within === null || within(row.scope))
         && (wishKey === null || payload.wish.id === wishKey)
         && (actions === null || actions.has(payload.transition.action));
     },
