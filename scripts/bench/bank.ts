@@ -20,11 +20,7 @@
  */
 import 'reflect-metadata';
 import { sql } from 'drizzle-orm';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Role } from '../../src/auth/roles';
 import { issueToken, type Unit } from '../../src/auth/viewer';
@@ -35,9 +31,9 @@ import { fromGlobalId, toGlobalId } from '../../src/graphql/ids';
 import { communities, streets } from '../../src/modules/grid/grid.tables';
 import { activities, activitySignups, bankAccounts, ledgerEntries, ledgerMovements, redemptions } from '../../src/modules/volunteer/volunteer.tables';
 import { seedDemoCity } from '../../src/seed/demo-city';
+import { gql, log, machineJiffies, now, percentile, sleep, spawnApi, stopApi } from './harness';
 import { startPostgres, type PostgresServer } from './postgres';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE = 'usage: npm run bench:bank -- [--clients 1,10,50] [--scale 10] [--redemptions 200] [--accounts 200] [--spread-clients 50] '
   + '[--per-account 5] [--activities 20] [--signups 30] [--organisers 5] [--reads 200] [--timeout 600]';
 const HOUR_MS = 3_600_000;
@@ -104,97 +100,10 @@ function parseOptions(): Options {
   return options;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const now = () => performance.now();
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-// API process --------------------------------------------------------------------------------
-
-interface ApiProcess {
-  child: ChildProcess;
-  url: string;
-  /** Output after the ready banner (warnings and errors at LOG_LEVEL=warn). */
-  log: string[];
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function spawnApi(databaseUrl: string): Promise<ApiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', SEED: 'false', LOG_LEVEL: 'warn', JWT_SECRET: DEMO_JWT_SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  child.on('exit', () => live.delete(child));
-  return new Promise<ApiProcess>((resolve, reject) => {
-    let out = '';
-    let ready: ApiProcess | null = null;
-    const timer = setTimeout(() => reject(new Error(`the API process did not start in 60 s:\n${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      if (ready) {
-        for (const line of String(chunk).split('\n')) if (line.trim()) ready.log.push(line);
-        return;
-      }
-      out += chunk;
-      const match = /GraphQL \(HTTP and WebSocket\): (http:\/\/localhost:\d+\/graphql)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        ready = { child, url: match[1], log: [] };
-        resolve(ready);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (!ready) reject(new Error(`the API process exited with ${code ?? signal}:\n${out}`));
-      else if (code !== 0) ready.log.push(`(process exited with ${code ?? signal})`);
-    });
-  });
-}
-
-async function stopApi(api: ApiProcess): Promise<void> {
-  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => api.child.once('exit', resolve));
-  api.child.kill('SIGTERM');
-  if ((await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])) === false) {
-    api.log.push('(did not exit within 10 s of SIGTERM; killed)');
-    api.child.kill('SIGKILL');
-    await exited;
-  }
-}
-
 // HTTP ---------------------------------------------------------------------------------------
 
 interface UserErrors {
   userErrors: { field: string[] | null; code: string; message: string }[];
-}
-
-/** One GraphQL request over HTTP; throws on a transport or GraphQL error, answers the data. */
-async function gql<T>(url: string, token: string | null, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
-  }
-  if (!response.ok || body.errors?.length || !body.data) {
-    throw new Error(`HTTP ${response.status}: ${body.errors?.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ') ?? text.slice(0, 300)}`);
-  }
-  return body.data;
 }
 
 /** A mutation's payload, which must carry no user errors (for setting up). */
@@ -230,27 +139,10 @@ interface Stats {
   max: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 function stats(samples: number[]): Stats | null {
   if (samples.length === 0) return null;
   const sorted = Float64Array.from(samples).sort();
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
-}
-
-/** Busy and total jiffies of the whole machine, from /proc/stat (Linux); null elsewhere. */
-function machineJiffies(): { busy: number; total: number } | null {
-  try {
-    const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
-    const busy = user + nice + system + irq + softirq + (steal || 0);
-    return { busy, total: busy + idle + iowait };
-  } catch {
-    return null;
-  }
 }
 
 interface LockSamples {

@@ -13,11 +13,9 @@
 import 'reflect-metadata';
 import { sql } from 'drizzle-orm';
 import { createClient, type Client } from 'graphql-ws';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { Role } from '../../src/auth/roles';
@@ -26,9 +24,9 @@ import { DEMO_JWT_SECRET } from '../../src/config';
 import { migrateDatabase, openDatabase, rowsOf, type Database } from '../../src/db/client';
 import { fromGlobalId } from '../../src/graphql/ids';
 import { seedDemoCity } from '../../src/seed/demo-city';
+import { gql, log, machineJiffies, now, percentile, sleep, spawnApi, stopApi } from './harness';
 import { startPostgres, type PostgresServer } from './postgres';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE = 'usage: npm run bench:events -- [--subscribers 1000] [--events 300] [--processes 1,2] [--concurrency 10] [--timeout 600] [--api-node-args="--cpu-prof ..."]';
 
 const SUBSCRIPTION = 'subscription { incidentEvents { cursor transition { action } incident { id title } } }';
@@ -76,70 +74,6 @@ function parseOptions(): Options {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const now = () => performance.now();
-
-// API processes ------------------------------------------------------------------------------
-
-interface ApiProcess {
-  child: ChildProcess;
-  url: string;
-  wsUrl: string;
-  /** Output after the ready banner (warnings and errors at LOG_LEVEL=warn). */
-  log: string[];
-}
-
-function spawnApi(databaseUrl: string, index: number, nodeArgs: string[] = []): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', SEED: 'false', LOG_LEVEL: 'warn', JWT_SECRET: DEMO_JWT_SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  child.on('exit', () => live.delete(child));
-  return new Promise<ApiProcess>((resolve, reject) => {
-    let out = '';
-    let ready: ApiProcess | null = null;
-    const timer = setTimeout(() => reject(new Error(`API process ${index} did not start in 60 s:\n${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      if (ready) {
-        for (const line of String(chunk).split('\n')) if (line.trim()) ready.log.push(line);
-        return;
-      }
-      out += chunk;
-      const match = /GraphQL \(HTTP and WebSocket\): (http:\/\/localhost:\d+\/graphql)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        ready = { child, url: match[1], wsUrl: match[1].replace(/^http/, 'ws'), log: [] };
-        resolve(ready);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (!ready) reject(new Error(`API process ${index} exited with ${code ?? signal}:\n${out}`));
-      else ready.log.push(`(process exited with ${code ?? signal})`);
-    });
-  });
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-async function stopApi(api: ApiProcess): Promise<void> {
-  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => api.child.once('exit', resolve));
-  api.child.kill('SIGTERM');
-  if ((await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)])) === false) {
-    api.log.push('(did not exit within 10 s of SIGTERM; killed)');
-    api.child.kill('SIGKILL');
-    await exited;
-  }
-}
-
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
 function cpuSeconds(pid: number | undefined): number | null {
   try {
@@ -167,18 +101,6 @@ function postgresCpuSeconds(pg: PostgresServer): number | null {
       }
     }
     return total;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total jiffies of the whole machine, from /proc/stat (Linux); null elsewhere. */
-function machineJiffies(): { busy: number; total: number } | null {
-  try {
-    const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
-    const busy = user + nice + system + irq + softirq + (steal || 0);
-    return { busy, total: busy + idle + iowait };
   } catch {
     return null;
   }
@@ -220,27 +142,6 @@ async function sampleOutboxLock(database: Database, stop: Promise<unknown>): Pro
     result.holderIdle /= result.samples;
   }
   return result;
-}
-
-// HTTP ---------------------------------------------------------------------------------------
-
-async function gql<T>(url: string, token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
-  }
-  if (!response.ok || body.errors?.length || !body.data) {
-    throw new Error(`HTTP ${response.status}: ${body.errors?.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ') ?? text.slice(0, 300)}`);
-  }
-  return body.data;
 }
 
 // Subscribers --------------------------------------------------------------------------------
@@ -426,11 +327,6 @@ interface ModeResult {
   serverLog: string[];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 async function runMode(pg: PostgresServer, database: Database, databaseUrl: string, n: number, options: Options, gridId: string, deadline: number): Promise<ModeResult> {
   const S = options.subscribers;
   const M = options.events;
@@ -439,7 +335,7 @@ async function runMode(pg: PostgresServer, database: Database, databaseUrl: stri
   const remaining = () => deadline - Date.now();
 
   log(`mode ${n} process(es): starting the API processes`);
-  const apis = await Promise.all(Array.from({ length: n }, (_, i) => spawnApi(databaseUrl, i, options.apiNodeArgs)));
+  const apis = await Promise.all(Array.from({ length: n }, (_, i) => spawnApi(databaseUrl, { index: i, nodeArgs: options.apiNodeArgs, logEveryExit: true })));
   const tally = new Tally(S, M, tag);
   const subscribers: Subscriber[] = [];
   try {
@@ -613,10 +509,6 @@ async function runMode(pg: PostgresServer, database: Database, databaseUrl: stri
 
 let lastServerLog: string[] = [];
 
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
 // Main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -659,7 +551,7 @@ async function runModes(pg: PostgresServer, database: Database, databaseUrl: str
     }
     if (gridId === null) {
       // The MICRO grid is asked of the API itself, as a client would.
-      const api = await spawnApi(databaseUrl, 0);
+      const api = await spawnApi(databaseUrl, { index: 0 });
       try {
         const token = await issueToken({ sub: 'bench-reporter', role: Role.CITY_ADMIN }, DEMO_JWT_SECRET);
         const data = await gql<{ grids: { nodes: { id: string }[] } }>(api.url, token, '{ grids(first: 1, filter: { levels: [MICRO] }) { nodes { id } } }');
