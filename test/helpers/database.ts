@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client';
-import { TEMPLATE_DATABASE, withDatabase } from './database-url';
+import { templateOf, withDatabase } from './database-url';
 
 export const onServer = () => inject('serverUrl') !== '';
 
@@ -10,9 +10,10 @@ export const onServer = () => inject('serverUrl') !== '';
 export async function openTestDatabase(): Promise<Database> {
   const serverUrl = inject('serverUrl');
   if (serverUrl) {
-    const name = `gridgov_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    const prefix = inject('databasePrefix');
+    const name = `${prefix}_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.unsafe(`create database ${name} template ${templateOf(prefix)}`);
     await admin.end();
     const database = await openDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
     const close = database.close;

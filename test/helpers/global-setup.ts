@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase, openDatabase } from '../../src/db/client';
 import { seedDemoCity } from '../../src/seed/demo-city';
-import { TEMPLATE_DATABASE, withDatabase } from './database-url';
+import { runPrefix, templateOf, withDatabase } from './database-url';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +13,8 @@ declare module 'vitest' {
     pgliteDump: string;
     /** Server mode: the URL of the server, whose template database each test file copies. */
     serverUrl: string;
+    /** Server mode: the prefix of this run's databases (its template is `<prefix>_template`). */
+    databasePrefix: string;
   }
 }
 
@@ -23,17 +25,20 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
+    const prefix = runPrefix(process.pid);
+    const template = templateOf(prefix);
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-    await admin.unsafe(`create database ${TEMPLATE_DATABASE}`);
-    const database = await openDatabase({ url: withDatabase(serverUrl, TEMPLATE_DATABASE), poolSize: 2 });
+    await admin.unsafe(`drop database if exists ${template} with (force)`);
+    await admin.unsafe(`create database ${template}`);
+    const database = await openDatabase({ url: withDatabase(serverUrl, template), poolSize: 2 });
     await migrateDatabase(database);
     await seedDemoCity(database.db, { scale: 1 });
     await database.close();
     project.provide('serverUrl', serverUrl);
+    project.provide('databasePrefix', prefix);
     project.provide('pgliteDump', '');
     return async () => {
-      const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'gridgov_test_%'`;
+      const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where starts_with(datname, ${`${prefix}_`})`;
       for (const { datname } of leftovers) await admin.unsafe(`drop database if exists ${datname} with (force)`);
       await admin.end();
     };
@@ -48,5 +53,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   project.provide('pgliteDump', file);
   project.provide('serverUrl', '');
+  project.provide('databasePrefix', '');
   return async () => fs.rmSync(dir, { recursive: true, force: true });
 }
