@@ -57,6 +57,16 @@ export function refuse(field: string[] | null, code: UserErrorCode, message: str
   throw new UserErrors([userError(field, code, message)]);
 }
 
+/**
+ * Optimistic concurrency: refuses STALE_VERSION when the client acted on a version of the
+ * object it read (`expectedVersion`) that is no longer the current one.
+ */
+export function assertVersion(expected: number | null | undefined, current: number, what: string): void {
+  if (expected !== undefined && expected !== null && expected !== current) {
+    refuse(['expectedVersion'], UserErrorCode.STALE_VERSION, `The ${what} changed: it is at version ${current}, not ${expected}. Reload it and decide again.`);
+  }
+}
+
 /** The key of an ID argument; an ID of the wrong type or of nothing is NOT_FOUND on that field. */
 export function keyOf(id: string, type: string, field: string[]): number {
   const decoded = fromGlobalId(id, type);

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
+import { contains } from '../../db/search';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { gridSubtree, scopeCondition, withinCondition } from '../../auth/scope';
 import type { Viewer } from '../../auth/viewer';
@@ -22,8 +23,6 @@ import {
 import type { GridLevel } from './grid.types';
 import { checkIdCard, isMainlandMobile } from './identity';
 
-const contains = (column: PgColumn, text: string | undefined | null) =>
-  text ? ilike(column, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined;
 
 /** An array literal of tags; only the enum's own values can reach the SQL. */
 function tagArray(tags: readonly string[]): SQL {

@@ -7,7 +7,7 @@ import { rowsOf, type Queryable, type Tx } from '../../db/client';
 import { appendEvent } from '../../events/outbox';
 import type { EventScope } from '../../events/outbox.tables';
 import { OrderDirection, paginate, type PageArgs } from '../../graphql/connection';
-import { argumentKey, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import { argumentKey, assertVersion, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { assertMayChange, gridAt } from '../grid/grid.service';
 import { grids, households } from '../grid/grid.tables';
 import type * as In from './incident.inputs';
@@ -174,9 +174,7 @@ export async function transitionIncident(tx: Tx, viewer: Viewer, action: Transit
 
   const [incident] = await tx.select().from(incidents).where(and(eq(incidents.id, key), incidentScope(viewer))).for('update');
   if (!incident) refuse(['id'], UserErrorCode.NOT_FOUND, 'No incident you may see has this ID.');
-  if (request.expectedVersion !== undefined && request.expectedVersion !== null && request.expectedVersion !== incident.version) {
-    refuse(['expectedVersion'], UserErrorCode.STALE_VERSION, `The incident changed: it is at version ${incident.version}, not ${request.expectedVersion}. Reload it and decide again.`);
-  }
+  assertVersion(request.expectedVersion, incident.version, 'incident');
   const to = nextStatus(incident.status, action);
   if (to === null) {
     refuse(['id'], UserErrorCode.INVALID_TRANSITION, `An incident that is ${incident.status} cannot be ${action.toLowerCase()}ed.`);

@@ -1,4 +1,5 @@
-import { and, eq, ilike, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { contains } from '../../db/search';
 import { Role } from '../../auth/roles';
 import { withinCondition } from '../../auth/scope';
 import type { Viewer } from '../../auth/viewer';
@@ -23,7 +24,7 @@ export function listReportingUnits(ctx: Context, args: In.ReportingUnitsArgs) {
     table: reportingUnits,
     where: and(
       f?.kinds?.length ? inArray(reportingUnits.kind, f.kinds) : undefined,
-      f?.nameContains ? ilike(reportingUnits.name, `%${f.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+      contains(reportingUnits.name, f?.nameContains),
     ),
     ordering: { column: reportingUnits.id, key: 'id', direction: OrderDirection.ASC },
     args,

@@ -1,4 +1,5 @@
-import { and, eq, gte, ilike, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { contains } from '../../db/search';
 import { gridSubtree, withinCondition } from '../../auth/scope';
 import { Role } from '../../auth/roles';
 import type { Viewer } from '../../auth/viewer';
@@ -19,7 +20,7 @@ export function listCompounds(ctx: Context, args: In.CompoundsArgs) {
   const text = args.filter?.nameContains;
   return paginate(ctx.db, {
     table: compounds,
-    where: and(withinCondition(args.filter?.within, COMPOUND_UNITS), text ? ilike(compounds.name, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined),
+    where: and(withinCondition(args.filter?.within, COMPOUND_UNITS), contains(compounds.name, text)),
     ordering: { column: compounds.id, key: 'id', direction: OrderDirection.ASC },
     args,
     map: asCompound,

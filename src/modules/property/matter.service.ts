@@ -4,7 +4,7 @@ import { chinaDate } from '../../calendar';
 import type { Context } from '../../context';
 import type { Tx } from '../../db/client';
 import { OrderDirection, paginate } from '../../graphql/connection';
-import { argumentKey, keyOf, refuse, UserErrorCode } from '../../graphql/errors';
+import { argumentKey, assertVersion, keyOf, refuse, UserErrorCode } from '../../graphql/errors';
 import { toGlobalId } from '../../graphql/ids';
 import { compoundForChange } from './compound.service';
 import type * as In from './matter.inputs';
@@ -45,9 +45,7 @@ export async function stepMatter(tx: Tx, viewer: Viewer, step: MatterStep, args:
   if (step === 'REJECT' && !note) refuse(['note'], UserErrorCode.REQUIRED, 'Say why the matter is rejected; the owners read it.');
   const [matter] = await tx.select().from(majorMatters).where(and(eq(majorMatters.id, key), compoundKeyScope(viewer, majorMatters.compoundId))).for('update');
   if (!matter) refuse(['id'], UserErrorCode.NOT_FOUND, 'No major matter you may see has this ID.');
-  if (args.expectedVersion !== undefined && args.expectedVersion !== null && args.expectedVersion !== matter.version) {
-    refuse(['expectedVersion'], UserErrorCode.STALE_VERSION, `The matter changed: it is at version ${matter.version}, not ${args.expectedVersion}.`);
-  }
+  assertVersion(args.expectedVersion, matter.version, 'matter');
   const to = nextMatterStatus(matter.status, step);
   if (to === null) refuse(['id'], UserErrorCode.INVALID_TRANSITION, `A matter that is ${matter.status} cannot take the step ${step}.`);
   if (!mayTakeStep(step, matter.status, viewer.role)) {

@@ -12,7 +12,8 @@ import { merchantAccount, postCoveredMovement, volunteerAccount } from './bank.l
 import type * as In from './volunteer.inputs';
 import { asItem, asMerchant, asRedemption, type ItemRow } from './volunteer.loaders';
 import { MERCHANT_UNITS, tokenMerchantKey } from './volunteer.scope';
-import { actingVolunteer, contains, refuseAll, requiredText } from './volunteer.service';
+import { contains } from '../../db/search';
+import { actingVolunteer, refuseAll, requiredText } from './volunteer.service';
 import { merchantItems, merchants, redemptions } from './volunteer.tables';
 
 export function listMerchants(ctx: Context, args: In.MerchantsArgs) {

@@ -1,5 +1,5 @@
-import { and, eq, ilike, sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, sql } from 'drizzle-orm';
+import { contains } from '../../db/search';
 import { withinCondition } from '../../auth/scope';
 import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../context';
@@ -15,9 +15,6 @@ import type * as In from './volunteer.inputs';
 import { asTeam, asVolunteer, type TeamRow, type VolunteerRow } from './volunteer.loaders';
 import { TEAM_UNITS, tokenPartyMemberKey, tokenVolunteerKey, VOLUNTEER_UNITS, volunteerScope } from './volunteer.scope';
 import { teamMemberships, volunteers, volunteerTeams } from './volunteer.tables';
-
-export const contains = (column: PgColumn, text: string | undefined | null) =>
-  text ? ilike(column, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined;
 
 /** A trimmed text that must not be blank: REQUIRED on its field when it is. */
 export function requiredText(value: string | null | undefined, field: string[], message: string, errors: UserError[]): string {

@@ -8,7 +8,7 @@ import type { Tx } from '../../db/client';
 import { appendEvent } from '../../events/outbox';
 import type { EventScope } from '../../events/outbox.tables';
 import { OrderDirection, paginate, pageWindow, type ForwardPageArgs, type Page } from '../../graphql/connection';
-import { argumentKey, badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import { argumentKey, assertVersion, badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
 import { assertMayChange } from '../grid/grid.service';
 import { grids, households } from '../grid/grid.tables';
 import { recordWishParticipation } from '../party/participation.service';
@@ -196,9 +196,7 @@ export async function transitionWish(tx: Tx, viewer: Viewer, action: TransitionA
 
   const [wish] = await tx.select().from(wishes).where(and(eq(wishes.id, key), actionScope(viewer))).for('update');
   if (!wish) refuse(['id'], UserErrorCode.NOT_FOUND, 'No wish you may see has this ID.');
-  if (request.expectedVersion !== undefined && request.expectedVersion !== null && request.expectedVersion !== wish.version) {
-    refuse(['expectedVersion'], UserErrorCode.STALE_VERSION, `The wish changed: it is at version ${wish.version}, not ${request.expectedVersion}. Reload it and decide again.`);
-  }
+  assertVersion(request.expectedVersion, wish.version, 'wish');
   const to = nextStatus(wish.status, action);
   if (to === null) {
     const why = action === 'CLAIM' && wish.claimantKind !== null ? 'This wish was claimed already.' : `A wish that is ${wish.status} cannot take the step ${action}.`;
