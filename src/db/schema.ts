@@ -11,3 +11,6 @@ export * from './settings.tables';
 export * from '../modules/visit/visit.tables';
 export * from '../modules/appraisal/appraisal.tables';
 export * from '../modules/import/import.tables';
+export * from './rate-limit.tables';
+export * from '../modules/integrator/integrator.tables';
+export * from '../modules/audit/audit.tables';

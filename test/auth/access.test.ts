@@ -1,7 +1,8 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT_FIELDS } from '../../src/auth/access';
-import { households, personalDataReads, residents } from '../../src/modules/grid/grid.tables';
+import { personalDataReads } from '../../src/modules/audit/audit.tables';
+import { households, residents } from '../../src/modules/grid/grid.tables';
 import { getSchema } from '../../src/schema';
 import { demoUnits, type DemoUnits } from '../helpers/fixtures';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
@@ -148,7 +149,7 @@ describe('personal data', () => {
     expect(r.data.a.personalData.idCardNumber).toBe(u.resident.idCardNumber);
     expect(r.data.b).toBeNull();
     const logged = await t.database.db.select().from(personalDataReads).where(eq(personalDataReads.viewerSubject, 'worker-1'));
-    expect(logged).toEqual([expect.objectContaining({ residentId: u.resident.id, viewerRole: 'GRID_WORKER', reason: '入户走访核对身份' })]);
+    expect(logged).toEqual([expect.objectContaining({ subjectType: 'Resident', subjectKey: u.resident.id, viewerRole: 'GRID_WORKER', reason: '入户走访核对身份' })]);
     expect((await t.database.db.select({ n: count() }).from(personalDataReads))[0].n).toBe(before[0].n + 1);
   });
 

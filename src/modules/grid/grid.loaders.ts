@@ -119,8 +119,8 @@ export function personalDataOf(ctx: Context, residentKey: number, reason: string
           from ${residents}
           where ${and(inArray(residents.id, [...keys]), scopeCondition(ctx.viewer, RESIDENT_UNITS))}
         ), logged as (
-          insert into personal_data_reads (viewer_subject, viewer_role, resident_id, reason)
-          select ${subject}, ${role}, id, ${reason} from readable
+          insert into personal_data_reads (viewer_subject, viewer_role, subject_type, subject_key, reason)
+          select ${subject}, ${role}, 'Resident', id, ${reason} from readable
         )
         select id, id_card_number, phone from readable`);
       const byId = new Map(rows.map((r) => [Number(r.id), { idCardNumber: r.id_card_number, phone: r.phone }]));

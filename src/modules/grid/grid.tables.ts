@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, date, foreignKey, index, integer, numeric, pgEnum, pgTable, smallint, text,
-  timestamp, uniqueIndex,
+  boolean, date, foreignKey, index, integer, numeric, pgEnum, pgTable, smallint, text,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { communityRef, districtRef, gridRef, id, polygon, streetRef, timestamps } from '../../db/columns';
 
@@ -161,14 +161,4 @@ export const staffAssignments = pgTable('staff_assignments', {
   index('staff_assignments_grid_idx').on(t.gridId),
   index('staff_assignments_member_idx').on(t.staffMemberId),
 ]);
-
-/** Every read of a resident's whole ID card number or phone (PIPL): who, whom, when, why. */
-export const personalDataReads = pgTable('personal_data_reads', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  viewerSubject: text('viewer_subject').notNull(),
-  viewerRole: text('viewer_role').notNull(),
-  residentId: integer('resident_id').notNull().references(() => residents.id),
-  reason: text('reason').notNull(),
-  readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-}, (t) => [index('personal_data_reads_resident_idx').on(t.residentId)]);
 
