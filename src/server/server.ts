@@ -4,14 +4,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { parse, validate, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
-import { checkAccess } from '../auth/access';
-import { viewerFromAuthorization, type Viewer } from '../auth/viewer';
+import { viewerFromAuthorization } from '../auth/viewer';
 import type { Config } from '../config';
 import { createContext, type Context } from '../context';
 import type { Database } from '../db/client';
@@ -19,7 +15,9 @@ import { EventHub } from '../events/hub';
 import { startJobs } from './jobs';
 import { importRoutes } from '../modules/import/import.routes';
 import { appraisalRoutes } from '../modules/appraisal/appraisal.export';
-import { logger } from '../logger';
+import { formatError } from './format-error';
+import { admit } from './gate';
+import { serveWebSocket } from './websocket';
 import { getSchema } from '../schema';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -32,33 +30,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Internal faults keep their details in the log; the client gets the code only (API.md). */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-    logger.error({ err: error }, 'internal error');
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  }
-  return formatted;
-}
-
-function accessPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
+function gatePlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, contextValue }) {
-          const refused = checkAccess(schema, document, contextValue.viewer);
+        async didResolveOperation({ document, contextValue, request }) {
+          const refused = admit({ schema, document, viewer: contextValue.viewer, variables: request.variables, operationName: request.operationName });
           if (refused) throw refused;
         },
       };
     },
   };
-}
-
-/** Connection params of graphql-ws carry the same bearer token as HTTP's Authorization header. */
-function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const value = params?.authorization ?? params?.Authorization;
-  return typeof value === 'string' ? value : undefined;
 }
 
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
@@ -68,43 +50,7 @@ export async function startServer(config: Config, database: Database, port = con
   const stopJobs = startJobs(config, database);
   const app = express();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
-
-  const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer }>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        try {
-          ctx.extra.viewer = await viewerFromAuthorization(authorizationOf(ctx.connectionParams), config.jwtSecret);
-          return true;
-        } catch {
-          ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden');
-          return false;
-        }
-      },
-      // Parse, validate and check access here, before anything runs, as the HTTP path does.
-      onSubscribe: (ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const invalid = validate(schema, document);
-        if (invalid.length > 0) return invalid;
-        const refused = checkAccess(schema, document, ctx.extra.viewer!);
-        if (refused) return [refused];
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: createContext(config, database, events, ctx.extra.viewer!),
-        };
-      },
-    },
-    wsServer,
-  );
+  const wsCleanup = serveWebSocket(httpServer, GRAPHQL_PATH, schema, config, database, events);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -117,7 +63,7 @@ export async function startServer(config: Config, database: Database, port = con
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      accessPlugin(schema),
+      gatePlugin(schema),
       { async serverWillStart() { return { async drainServer() { stopJobs(); await wsCleanup.dispose(); await events.stop(); } }; } },
     ],
   });
