@@ -9,7 +9,10 @@ import { startServer } from './server/server';
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    url: config.databaseUrl, dataDir: config.dataDir, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
   await migrateDatabase(database);
   if (config.seedOnFirstStart && !(await isSeeded(database.db))) {
     logger.info({ scale: config.seedScale }, 'empty database: loading the demo city');
@@ -19,20 +22,40 @@ async function main(): Promise<void> {
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`;
   const lines = [`gridgov ready in ${Date.now() - started} ms on ${where}`, `  GraphQL (HTTP and WebSocket): ${server.url}`];
   if (!config.production) {
-    lines.push('  Demo tokens (send as "Authorization: Bearer <token>"):');
-    for (const { claims, token } of await demoTokens(database.db, config.jwtSecret)) lines.push(`    ${claims.role.padEnd(20)} ${token}`);
+    lines.push('  Demo tokens and the demo API key (send as "Authorization: Bearer <token>"):');
+    for (const { claims, token } of await demoTokens(database.db, config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience })) lines.push(`    ${claims.role.padEnd(20)} ${token}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  const shutdown = async (signal: string) => {
+  let stopping = false;
+  // The first signal drains: in-flight requests finish, WebSockets close with 1001. A second one, or
+  // a drain that outlives the grace period by far, ends the process at once.
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    stopping = true;
     logger.info({ signal }, 'shutting down');
-    await server.close();
-    await database.close();
-    process.exit(0);
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000).unref();
+    try {
+      await server.close();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
 }
+
+// A fault outside any request is logged and survives: one bad event must not take every connection down.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
 main().catch((error) => {
   logger.fatal({ err: error }, 'start failed');

@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { assertAccessTableCovers } from './auth/access';
 import { ViewerResolver } from './auth/viewer.resolver';
 import { NodeResolver } from './graphql/node.resolver';
 import { DateTime } from './graphql/scalars';
 import { workerAppraisalResolvers } from './modules/appraisal/appraisal.resolver';
+import { auditResolvers } from './modules/audit/audit.resolver';
+import { auditMutations } from './modules/audit/audit.service';
 import { dashboardResolvers } from './modules/dashboard/dashboard.resolver';
 import { gridResolvers } from './modules/grid/grid.resolver';
 import { importResolvers } from './modules/import/import.resolver';
 import { incidentResolvers } from './modules/incident/incident.resolver';
+import { integratorResolvers } from './modules/integrator/integrator.resolver';
 import { partyResolvers } from './modules/party/party.resolver';
 import { appraisalResolvers } from './modules/property/appraisal.resolver';
 import { compoundResolvers } from './modules/property/compound.resolver';
@@ -35,15 +39,19 @@ const NO_TOPICS = {
   },
 };
 
-/** The schema, built once per process. */
+/** The schema, built once per process; fails when the access table and its root fields differ. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers, ...dashboardResolvers, ...visitResolvers, ...importResolvers, ...workerAppraisalResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers, ...dashboardResolvers, ...visitResolvers, ...importResolvers, ...workerAppraisalResolvers, ...integratorResolvers, ...auditResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.
     validate: false,
     emitSchemaFile: false,
+  }).then((schema) => {
+    assertAccessTableCovers(schema);
+    auditMutations(schema);
+    return schema;
   });
   return built;
 }

@@ -10,13 +10,24 @@ import { DUTY_READERS, VISIT_LOGGERS, VISIT_READERS } from '../modules/visit/vis
 import { IMPORTERS } from '../modules/import/import.service';
 import { BANK_ACCESS, BANK_READERS } from '../modules/volunteer/volunteer.rules';
 import { ACTORS as WISH_ACTORS, NEARBY_READERS as WISH_NEARBY_READERS, READERS as WISH_READERS } from '../modules/wish/wish.machine';
+import { API_KEY_MANAGERS } from '../modules/integrator/integrator.rules';
 import { Role } from './roles';
+import { ApiKeyTopic } from './topics';
 import type { Viewer } from './viewer';
 
 /** Who may use a field: everyone, any signed-in role, or the roles listed. */
 export type Rule = 'PUBLIC' | readonly Role[];
 
-const ALL_ROLES = Object.values(Role);
+/**
+ * Every role a person holds. Spelled out, so that a role that is not a person's (an
+ * integrator's key, an auditor who only reads the logs) or a new one gets no row by accident.
+ */
+const PEOPLE = [
+  Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER, Role.RESIDENT, Role.DEPARTMENT_HANDLER,
+  Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.MERCHANT,
+] as const;
+/** Incidents: everyone who deals with them, and integrators whose key has the INCIDENTS topic. */
+const INCIDENT_READERS = [...PEOPLE, Role.INTEGRATOR] as const;
 const STAFF = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
 /** Roles whose token names a unit of the hierarchy: they may read its buildings, households, residents. */
 const UNIT_ROLES = [...STAFF, Role.RESIDENT] as const;
@@ -25,8 +36,14 @@ const STREET_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER] as const;
 const COMMUNITY_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY] as const;
 /** Roles that work with residents face to face and may reveal whole ID numbers and phones. */
 const PERSONAL_DATA = [Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
+/** Auditors (审计/纪检) read the audit and access logs, and nothing else. */
+const AUDITORS = [Role.AUDITOR] as const;
 /** Roles that may read a compound's sunshine ledger and disclosures (rows: property.scope's compoundScope). */
 const PROPERTY_MONEY = [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY] as const;
+/** What an owners' disclosure board shows (plans, published months, disclosures): PROPERTY_MONEY and integrators with DISCLOSURES. */
+const DISCLOSURE_BOARD = [...PROPERTY_MONEY, Role.INTEGRATOR] as const;
+/** Micro-wishes: their readers, and integrators with WISHES. */
+const WISH_BOARD = [...WISH_READERS, Role.INTEGRATOR] as const;
 /** Roles that keep party records: staff over their area, a party member their own (rows: party.scope). */
 const PARTY_RECORDS = [...STAFF, Role.PARTY_MEMBER] as const;
 
@@ -48,11 +65,11 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Query.buildings': [...UNIT_ROLES, Role.PARTY_MEMBER],
   'Query.households': UNIT_ROLES,
   'Query.residents': UNIT_ROLES,
-  'Query.incidents': ALL_ROLES,
+  'Query.incidents': INCIDENT_READERS,
   'Query.incidentStats': [...STAFF, Role.DEPARTMENT_HANDLER],
   'Query.departments': 'PUBLIC',
   'Query.responsibilities': 'PUBLIC',
-  'Subscription.incidentEvents': ALL_ROLES,
+  'Subscription.incidentEvents': INCIDENT_READERS,
   'Mutation.incidentReport': ACTORS.REPORT,
   'Mutation.incidentAccept': ACTORS.ACCEPT,
   'Mutation.incidentExplain': ACTORS.EXPLAIN,
@@ -101,18 +118,23 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.ownerVoteOpen': VOTE_ACTORS.OPEN,
   'Mutation.ballotCast': VOTE_ACTORS.CAST,
   'Mutation.ownerVoteClose': VOTE_ACTORS.CLOSE,
-  'Query.annualPlans': PROPERTY_MONEY,
-  'Query.annualPlan': PROPERTY_MONEY,
-  'Query.ledgerMonths': PROPERTY_MONEY,
-  'Query.ledgerMonth': PROPERTY_MONEY,
-  'Query.disclosures': PROPERTY_MONEY,
-  'Query.disclosureChainVerify': PROPERTY_MONEY,
-  'Subscription.disclosurePublished': PROPERTY_MONEY,
+  'Query.annualPlans': DISCLOSURE_BOARD,
+  'Query.annualPlan': DISCLOSURE_BOARD,
+  'Query.ledgerMonths': DISCLOSURE_BOARD,
+  'Query.ledgerMonth': DISCLOSURE_BOARD,
+  'Query.disclosures': DISCLOSURE_BOARD,
+  'Query.disclosureChainVerify': DISCLOSURE_BOARD,
+  'Subscription.disclosurePublished': DISCLOSURE_BOARD,
   'Mutation.annualPlanSet': [Role.OWNERS_COMMITTEE],
   'Mutation.ledgerMonthSubmit': [Role.PROPERTY_COMPANY],
   'Mutation.disclosurePublish': [Role.OWNERS_COMMITTEE],
   'Mutation.disclosureCorrect': [Role.OWNERS_COMMITTEE],
   'Query.viewer': 'PUBLIC',
+  'Query.auditEntries': AUDITORS,
+  'Query.personalDataReads': AUDITORS,
+  'Query.apiKeys': API_KEY_MANAGERS,
+  'Mutation.apiKeyCreate': API_KEY_MANAGERS,
+  'Mutation.apiKeyRevoke': API_KEY_MANAGERS,
   'Mutation.streetCreate': ADMIN,
   'Mutation.streetUpdate': STREET_UP,
   'Mutation.communityCreate': STREET_UP,
@@ -149,9 +171,9 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Mutation.merchantItemUpdate': BANK_ACCESS.manageItems,
   'Mutation.redemptionCreate': BANK_ACCESS.redeem,
   'Mutation.ledgerReverse': BANK_ACCESS.reverse,
-  'Query.wishes': WISH_READERS,
+  'Query.wishes': WISH_BOARD,
   'Query.openWishesNear': WISH_NEARBY_READERS,
-  'Subscription.wishEvents': WISH_READERS,
+  'Subscription.wishEvents': WISH_BOARD,
   'Mutation.wishSubmit': WISH_ACTORS.SUBMIT,
   'Mutation.wishPublish': WISH_ACTORS.PUBLISH,
   'Mutation.wishDecline': WISH_ACTORS.DECLINE,
@@ -181,23 +203,28 @@ export const ROOT_FIELDS: Record<string, Rule> = {
 
 /** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
 export const PROTECTED_TYPES: Record<string, Rule> = {
+  ApiKey: API_KEY_MANAGERS,
   Building: [...UNIT_ROLES, Role.PARTY_MEMBER],
   Household: UNIT_ROLES,
   Resident: UNIT_ROLES,
-  Incident: ALL_ROLES,
-  IncidentTransition: ALL_ROLES,
-  IncidentEvent: ALL_ROLES,
+  Incident: INCIDENT_READERS,
+  IncidentTransition: INCIDENT_READERS,
+  IncidentEvent: INCIDENT_READERS,
   IncidentStats: [...STAFF, Role.DEPARTMENT_HANDLER],
   MajorMatter: [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY],
   MajorMatterTransition: [...STAFF, Role.RESIDENT, Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY],
-  AnnualPlan: PROPERTY_MONEY,
-  PlanItem: PROPERTY_MONEY,
-  LedgerMonth: PROPERTY_MONEY,
-  Disclosure: PROPERTY_MONEY,
-  DisclosureEvent: PROPERTY_MONEY,
-  DisclosureChainVerification: PROPERTY_MONEY,
+  AnnualPlan: DISCLOSURE_BOARD,
+  PlanItem: DISCLOSURE_BOARD,
+  LedgerMonth: DISCLOSURE_BOARD,
+  Disclosure: DISCLOSURE_BOARD,
+  DisclosureEvent: DISCLOSURE_BOARD,
+  DisclosureChainVerification: DISCLOSURE_BOARD,
   UnitStats: STAFF,
   ResidentPersonalData: PERSONAL_DATA,
+  PartyMemberPersonalData: PERSONAL_DATA,
+  ReportingUnitPersonalData: PERSONAL_DATA,
+  AuditEntry: AUDITORS,
+  PersonalDataRead: AUDITORS,
   OwnerVote: VOTE_READERS,
   VoteCandidate: VOTE_READERS,
   Ballot: BALLOT_READERS,
@@ -208,9 +235,9 @@ export const PROTECTED_TYPES: Record<string, Rule> = {
   LedgerEntry: BANK_READERS.books,
   LedgerVerification: BANK_READERS.verification,
   LedgerImbalance: BANK_READERS.verification,
-  Wish: WISH_READERS,
-  WishTransition: WISH_READERS,
-  WishEvent: WISH_READERS,
+  Wish: WISH_BOARD,
+  WishTransition: WISH_BOARD,
+  WishEvent: WISH_BOARD,
   ReportIn: PARTY_RECORDS,
   Participation: PARTY_RECORDS,
   LedgerImport: IMPORTERS,
@@ -235,13 +262,85 @@ export const PROTECTED_FIELDS: Record<string, Rule> = {
   'Community.stats': STAFF,
   'Grid.stats': STAFF,
   'Resident.personalData': PERSONAL_DATA,
+  'PartyMember.personalData': PERSONAL_DATA,
+  'ReportingUnit.personalData': PERSONAL_DATA,
   'ReportingUnit.contactName': STAFF,
   'ReportingUnit.contactPhone': STAFF,
+  // Who reported and where a household wants help stay with people: an integrator's screen shows the matter, not the person.
+  'Incident.reporter': PEOPLE,
+  'Wish.submitter': WISH_READERS,
+  'Wish.place': WISH_READERS,
 };
 
+/** `Type.field` of every field of the schema's Query, Mutation and Subscription types. */
+export function rootFieldsOf(schema: GraphQLSchema): string[] {
+  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
+    .flatMap((type) => (type ? Object.keys(type.getFields()).map((name) => `${type.name}.${name}`) : []));
+}
+
+/**
+ * Throws unless the schema's root fields and the rows of ROOT_FIELDS are the same set:
+ * a field without a row would be refused to everyone, a row without a field is a stale rule.
+ * Run where the schema is built, so neither the server nor `npm run schema` starts with a gap.
+ */
+export function assertAccessTableCovers(schema: GraphQLSchema): void {
+  const fields = rootFieldsOf(schema);
+  const missing = fields.filter((field) => !(field in ROOT_FIELDS));
+  const stale = Object.keys(ROOT_FIELDS).filter((row) => !fields.includes(row));
+  if (missing.length === 0 && stale.length === 0) return;
+  const problems = [
+    ...(missing.length > 0 ? [`root fields in no row of ROOT_FIELDS (src/auth/access.ts): ${missing.join(', ')}`] : []),
+    ...(stale.length > 0 ? [`rows of ROOT_FIELDS naming no field of the schema: ${stale.join(', ')}`] : []),
+  ];
+  throw new Error(`The access table does not match the schema: ${problems.join('; ')}.`);
+}
+
+/**
+ * What belongs to each topic of an integrator's key: root fields (`Type.field`) and types
+ * (their lists and edges too). An integrator whose key lacks the topic is refused them,
+ * even where its role would pass; people have every topic.
+ */
+export const TOPICS: Record<string, ApiKeyTopic> = {
+  'Query.incidents': ApiKeyTopic.INCIDENTS,
+  'Subscription.incidentEvents': ApiKeyTopic.INCIDENTS,
+  Incident: ApiKeyTopic.INCIDENTS,
+  IncidentTransition: ApiKeyTopic.INCIDENTS,
+  IncidentEvent: ApiKeyTopic.INCIDENTS,
+  'Query.annualPlans': ApiKeyTopic.DISCLOSURES,
+  'Query.annualPlan': ApiKeyTopic.DISCLOSURES,
+  'Query.ledgerMonths': ApiKeyTopic.DISCLOSURES,
+  'Query.ledgerMonth': ApiKeyTopic.DISCLOSURES,
+  'Query.disclosures': ApiKeyTopic.DISCLOSURES,
+  'Query.disclosureChainVerify': ApiKeyTopic.DISCLOSURES,
+  'Subscription.disclosurePublished': ApiKeyTopic.DISCLOSURES,
+  AnnualPlan: ApiKeyTopic.DISCLOSURES,
+  PlanItem: ApiKeyTopic.DISCLOSURES,
+  LedgerMonth: ApiKeyTopic.DISCLOSURES,
+  Disclosure: ApiKeyTopic.DISCLOSURES,
+  DisclosureEvent: ApiKeyTopic.DISCLOSURES,
+  DisclosureChainVerification: ApiKeyTopic.DISCLOSURES,
+  'Query.wishes': ApiKeyTopic.WISHES,
+  'Subscription.wishEvents': ApiKeyTopic.WISHES,
+  Wish: ApiKeyTopic.WISHES,
+  WishTransition: ApiKeyTopic.WISHES,
+  WishEvent: ApiKeyTopic.WISHES,
+};
+
+function baseType(typeName: string): string {
+  return typeName.replace(/(Connection|Edge)$/, '');
+}
+
 function typeRule(typeName: string): Rule | undefined {
-  const base = typeName.replace(/(Connection|Edge)$/, '');
-  return PROTECTED_TYPES[base];
+  return PROTECTED_TYPES[baseType(typeName)];
+}
+
+/** Whether the viewer may read what belongs to a topic: people always, an integrator when its key names it. */
+export function hasTopic(viewer: Viewer, topic: ApiKeyTopic | undefined): boolean {
+  return topic === undefined || viewer.topics === undefined || viewer.topics === null || viewer.topics.includes(topic);
+}
+
+function topicRefusal(coordinate: string, topic: ApiKeyTopic): GraphQLError {
+  return forbidden(`${coordinate} belongs to the ${topic} topic, which this API key does not have.`);
 }
 
 /** Whether the viewer's role passes the rule. */
@@ -276,6 +375,8 @@ export function checkAccess(schema: GraphQLSchema, document: DocumentNode, viewe
           refused = forbidden(`${coordinate} is in no row of the access table.`);
         } else if (!allows(rule, viewer)) {
           refused = refusal(viewer, coordinate);
+        } else if (!hasTopic(viewer, TOPICS[coordinate])) {
+          refused = topicRefusal(coordinate, TOPICS[coordinate]);
         }
         return undefined;
       }
@@ -283,7 +384,13 @@ export function checkAccess(schema: GraphQLSchema, document: DocumentNode, viewe
       const fieldType = typeInfo.getType();
       if (fieldType) rules.push(typeRule(getNamedType(fieldType).name));
       const broken = rules.find((rule) => rule !== undefined && !allows(rule, viewer));
-      if (broken) refused = refusal(viewer, coordinate);
+      if (broken) {
+        refused = refusal(viewer, coordinate);
+        return undefined;
+      }
+      const topics = [TOPICS[baseType(parent.name)], fieldType ? TOPICS[baseType(getNamedType(fieldType).name)] : undefined];
+      const missing = topics.find((topic) => !hasTopic(viewer, topic));
+      if (missing) refused = topicRefusal(coordinate, missing);
       return undefined;
     },
   }));

@@ -2,14 +2,21 @@ import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
 import { communities, grids, households, streets } from '../modules/grid/grid.tables';
 import { departments } from '../modules/incident/incident.tables';
+import { DEMO_API_KEY, DEMO_API_KEY_HASH } from '../modules/integrator/integrator.keys';
+import { subjectOfKey } from '../modules/integrator/integrator.store';
+import { apiKeys } from '../modules/integrator/integrator.tables';
 import { partyMembers } from '../modules/party/party.tables';
 import { compounds, propertyContracts } from '../modules/property/property.tables';
 import { bankAccounts, ledgerEntries, merchants, volunteers } from '../modules/volunteer/volunteer.tables';
-import { Role } from './roles';
-import { issueToken, type TokenClaims } from './viewer';
+import { Role, type UnitType } from './roles';
+import { issueToken, type IssueOptions, type TokenClaims } from './viewer';
 
-/** A ready token for a demo user of each role, on the first units of the demo city. */
-export async function demoTokens(db: Queryable, secret: string): Promise<{ claims: TokenClaims; token: string }[]> {
+/**
+ * A ready credential for a demo user of each role, on the first units of the demo city: a
+ * token for each person (when the process has an HS256 secret), and the seeded demo API key
+ * for the integrator.
+ */
+export async function demoTokens(db: Queryable, secret: string | null, signing: Pick<IssueOptions, 'issuer' | 'audience'> = {}): Promise<{ claims: TokenClaims; token: string }[]> {
   const [street] = await db.select({ id: streets.id }).from(streets).orderBy(asc(streets.id)).limit(1);
   const [community] = await db.select({ id: communities.id }).from(communities).orderBy(asc(communities.id)).limit(1);
   const [grid] = await db.select({ id: grids.id }).from(grids).where(eq(grids.level, 'LEVEL_2')).orderBy(asc(grids.id)).limit(1);
@@ -37,7 +44,7 @@ export async function demoTokens(db: Queryable, secret: string): Promise<{ claim
   const [merchant] = await db.select({ id: merchants.id, subject: merchants.subject }).from(merchants)
     .where(and(eq(merchants.communityId, communityKey), isNotNull(merchants.subject), sql`exists (select 1 from redemptions r where r.merchant_id = ${merchants.id})`))
     .orderBy(asc(merchants.id)).limit(1);
-  const claims: TokenClaims[] = [{ sub: 'demo-city-admin', role: Role.CITY_ADMIN }];
+  const claims: TokenClaims[] = [{ sub: 'demo-city-admin', role: Role.CITY_ADMIN }, { sub: 'demo-auditor', role: Role.AUDITOR }];
   if (street) claims.push({ sub: 'demo-street-officer', role: Role.STREET_OFFICER, unit: { type: 'Street', key: street.id } });
   if (community) claims.push({ sub: 'demo-community-secretary', role: Role.COMMUNITY_SECRETARY, unit: { type: 'Community', key: community.id } });
   if (grid) claims.push({ sub: 'demo-grid-worker', role: Role.GRID_WORKER, unit: { type: 'Grid', key: grid.id } });
@@ -49,5 +56,9 @@ export async function demoTokens(db: Queryable, secret: string): Promise<{ claim
   if (member) claims.push({ sub: member.subject!, role: Role.PARTY_MEMBER, unit: { type: 'PartyMember', key: member.id } });
   if (volunteer) claims.push({ sub: volunteer.subject!, role: Role.VOLUNTEER, unit: { type: 'Volunteer', key: volunteer.id } });
   if (merchant) claims.push({ sub: merchant.subject!, role: Role.MERCHANT, unit: { type: 'Merchant', key: merchant.id } });
-  return Promise.all(claims.map(async (c) => ({ claims: c, token: await issueToken(c, secret) })));
+  const people = secret === null ? [] : await Promise.all(claims.map(async (c) => ({ claims: c, token: await issueToken(c, secret, signing) })));
+  const [key] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, DEMO_API_KEY_HASH));
+  if (!key || key.revokedAt !== null) return people;
+  const unit = key.unitType !== null && key.unitKey !== null ? { type: key.unitType as UnitType, key: key.unitKey } : undefined;
+  return [...people, { claims: { sub: subjectOfKey(key.id), role: Role.INTEGRATOR, unit }, token: DEMO_API_KEY }];
 }

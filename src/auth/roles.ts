@@ -13,6 +13,8 @@ export enum Role {
   PARTY_MEMBER = 'PARTY_MEMBER',
   VOLUNTEER = 'VOLUNTEER',
   MERCHANT = 'MERCHANT',
+  INTEGRATOR = 'INTEGRATOR',
+  AUDITOR = 'AUDITOR',
 }
 
 registerEnumType(Role, {
@@ -30,6 +32,8 @@ registerEnumType(Role, {
     PARTY_MEMBER: { description: 'Party member (党员) placed in a grid: claims micro-wishes, hangs commitments, banks service hours.' },
     VOLUNTEER: { description: 'Registered volunteer (志愿者): signs up for activities, claims micro-wishes, redeems points.' },
     MERCHANT: { description: 'Partner merchant of the love bank (联盟商户): its items and the redemptions at its counter.' },
+    INTEGRATOR: { description: 'Another system holding an API key (接入方), not a person: reads and subscribes to its key\'s topics within its key\'s unit.' },
+    AUDITOR: { description: 'Auditor (审计/纪检): reads the audit log and the personal-data access log, nothing else; city-wide or one district.' },
   },
 });
 
@@ -49,4 +53,6 @@ export const UNIT_TYPES_OF_ROLE: Record<Role, readonly (UnitType | null)[]> = {
   [Role.PARTY_MEMBER]: ['PartyMember'],
   [Role.VOLUNTEER]: ['Volunteer'],
   [Role.MERCHANT]: ['Merchant'],
+  [Role.INTEGRATOR]: [null, 'District', 'Street', 'Community', 'Grid'],
+  [Role.AUDITOR]: [null, 'District'],
 };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import type { SQL } from 'drizzle-orm';
+import { listenWithRetry } from './listener';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -18,6 +19,13 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Either the database or an open transaction: services take this so they compose. */
 export type Queryable = Db | Tx;
+
+/**
+ * postgres.js waits longer and longer between reconnects (up to 20 s), and a request that meets
+ * a connection in that wait waits too: capped, a request during an outage fails within a second
+ * (SERVICE_UNAVAILABLE) and the pool is back within a second of the server.
+ */
+const RECONNECT_BACKOFF_SECONDS = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -35,13 +43,20 @@ export interface Database {
   /** The server's URL (postgres driver only), for tools that connect on their own. */
   url?: string;
   statements: StatementCounter;
+  /**
+   * The same connection without the statement counter, for upkeep beside the request's own
+   * work (rate-limit accounting, pruning, the event hub reading the outbox), so that tests
+   * count only what an operation costs.
+   */
+  housekeeping: Db;
   /** The embedded engine, when there is one (tests clone and dump it). */
   pglite?: PGlite;
   /**
    * LISTEN on a channel. `onConnected` runs every time the listening connection is
-   * (re)established, because LISTEN replays nothing that was sent while it was down.
+   * (re)established, because LISTEN replays nothing that was sent while it was down;
+   * `onDisconnected` when it is lost (a server restart), until it is back.
    */
-  listen(channel: string, onNotify: (payload: string) => void, onConnected: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void, onConnected: () => void, onDisconnected?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,26 +67,35 @@ export interface DatabaseOptions {
   /** A dump (`PGlite.dumpDataDir`) to start the embedded database from. */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** How long a new server connection may take before the statement fails as unavailable. */
+  connectTimeoutSeconds?: number;
+  /** How often a lost LISTEN connection is re-tried. */
+  listenRetryMs?: number;
+  /** PostgreSQL cancels any statement of this process that runs longer (0 or omitted: no limit). */
+  statementTimeoutMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
+    const url = options.url;
     const statements = new StatementCounter();
     const client = postgres(options.url, {
       max: options.poolSize ?? 10,
       onnotice: () => {},
-      connection: { application_name: 'gridgov' },
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      backoff: RECONNECT_BACKOFF_SECONDS,
+      connection: { application_name: 'gridgov', ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) },
     });
     const db = drizzlePostgres(client, { schema, logger: statements }) as unknown as Db;
+    const housekeeping = drizzlePostgres(client, { schema }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
       url: options.url,
       statements,
-      async listen(channel, onNotify, onConnected) {
-        const subscription = await client.listen(channel, onNotify, onConnected);
-        return () => subscription.unlisten();
-      },
+      housekeeping,
+      listen: (channel, onNotify, onConnected, onDisconnected = () => {}) =>
+        listenWithRetry(url, channel, { onNotify, onConnected, onDisconnected }, options.listenRetryMs ?? 1_000),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -83,10 +107,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 export function wrapPglite(pglite: PGlite): Database {
   const statements = new StatementCounter();
   const db = drizzlePglite(pglite, { schema, logger: statements }) as unknown as Db;
+  const housekeeping = drizzlePglite(pglite, { schema }) as unknown as Db;
   return {
     db,
     driver: 'pglite',
     statements,
+    housekeeping,
     pglite,
     async listen(channel, onNotify, onConnected) {
       const unlisten = await pglite.listen(channel, onNotify);

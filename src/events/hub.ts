@@ -18,6 +18,7 @@ export class EventHub {
   private unlisten: (() => Promise<void>) | null = null;
   private poll: NodeJS.Timeout | null = null;
   private stopped = false;
+  private connected = false;
   /** Events handed to subscriptions since start, for metrics and benchmarks. */
   delivered = 0;
 
@@ -28,10 +29,25 @@ export class EventHub {
     return this.lastId;
   }
 
+  /** Whether the LISTEN connection is up; while it is down, events wait for it (or the poll). */
+  get listening(): boolean {
+    return this.connected && !this.stopped;
+  }
+
   async start(): Promise<void> {
-    this.lastId = await latestEventId(this.database.db);
+    this.lastId = await latestEventId(this.database.housekeeping);
     // On every (re)connect of the listening connection, re-read from the last id seen.
-    this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => void this.drain(), () => void this.drain());
+    this.unlisten = await this.database.listen(
+      OUTBOX_CHANNEL,
+      () => void this.drain(),
+      () => {
+        this.connected = true;
+        void this.drain();
+      },
+      () => {
+        this.connected = false;
+      },
+    );
     // A safety net for a notification lost in transit; reads nothing when nothing is new.
     this.poll = setInterval(() => void this.drain(), this.pollMs);
     this.poll.unref();
@@ -58,7 +74,7 @@ export class EventHub {
         do {
           this.again = false;
           for (;;) {
-            const rows = await readEventsAfter(this.database.db, this.lastId, BATCH);
+            const rows = await readEventsAfter(this.database.housekeeping, this.lastId, BATCH);
             for (const row of rows) {
               this.lastId = row.id;
               for (const listener of this.listeners) {

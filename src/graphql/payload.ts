@@ -5,6 +5,8 @@ import type { Tx } from '../db/client';
 import { and, eq } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/idempotency.tables';
 import { inTransaction } from '../db/transaction';
+import { AuditOutcome, refusedWith, verdictOfError } from '../modules/audit/audit.outcome';
+import { recordAfterRollback, recordInTransaction } from '../modules/audit/audit.service';
 import { UserError, UserErrorCode, UserErrors } from './errors';
 
 /** `XPayload { x: X, userErrors: [UserError!]! }` (API.md). */
@@ -53,7 +55,9 @@ const MAX_KEY_LENGTH = 200;
  * The one way a mutation runs: check the input's format, then do the work in one
  * transaction; a refusal (UserErrors) rolls everything back and becomes the payload. With an
  * idempotency key, the key is claimed in the same transaction, so a repeat — even a
- * concurrent one — waits for the first and then answers its result.
+ * concurrent one — waits for the first and then answers its result. The audit row (OK,
+ * REPEATED) is written in the same transaction, so a committed change always has one;
+ * REFUSED and ERROR rows are written after the rollback.
  */
 export async function runMutation<T extends { id: string }>(
   ctx: Context,
@@ -67,7 +71,10 @@ export async function runMutation<T extends { id: string }>(
   if (key !== undefined && key !== null && (key.length === 0 || key.length > MAX_KEY_LENGTH)) {
     formatErrors.push({ field: ['idempotencyKey'], code: UserErrorCode.INVALID, message: `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters.` });
   }
-  if (formatErrors.length > 0) return { [field]: null, userErrors: formatErrors };
+  if (formatErrors.length > 0) {
+    await recordAfterRollback(ctx, refusedWith(formatErrors));
+    return { [field]: null, userErrors: formatErrors };
+  }
   try {
     const outcome = await inTransaction(ctx.db, async (tx) => {
       if (idempotency && key) {
@@ -77,21 +84,26 @@ export async function runMutation<T extends { id: string }>(
           const [first] = await tx.select().from(idempotencyKeys).where(and(
             eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.operation, idempotency.operation), eq(idempotencyKeys.key, key),
           ));
+          await recordInTransaction(tx, ctx, { outcome: AuditOutcome.REPEATED, codes: [] });
           return { repeatOf: first.result?.id ?? null };
         }
         const result = await work(tx);
         await tx.update(idempotencyKeys).set({ result: { id: result.id } }).where(and(
           eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.operation, idempotency.operation), eq(idempotencyKeys.key, key),
         ));
+        await recordInTransaction(tx, ctx, { outcome: AuditOutcome.OK, codes: [] });
         return { result };
       }
-      return { result: await work(tx) };
+      const result = await work(tx);
+      await recordInTransaction(tx, ctx, { outcome: AuditOutcome.OK, codes: [] });
+      return { result };
     });
     if ('repeatOf' in outcome) {
       return { [field]: outcome.repeatOf ? await idempotency!.reload(outcome.repeatOf) : null, userErrors: [] };
     }
     return { [field]: outcome.result, userErrors: [] };
   } catch (error) {
+    await recordAfterRollback(ctx, verdictOfError(error));
     if (error instanceof UserErrors) return { [field]: null, userErrors: error.errors };
     throw error;
   }

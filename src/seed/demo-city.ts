@@ -8,6 +8,7 @@ import { inTransaction } from '../db/transaction';
 import { seedAppraisal } from '../modules/appraisal/appraisal.seed';
 import { seedGrid } from '../modules/grid/grid.seed';
 import { seedIncidents } from '../modules/incident/incident.seed';
+import { seedIntegrators } from '../modules/integrator/integrator.seed';
 import { seedParty } from '../modules/party/party.seed';
 import { seedProperty } from '../modules/property/property.seed';
 import { seedVisits } from '../modules/visit/visit.seed';
@@ -38,7 +39,9 @@ export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Pro
     const visit = await seedVisits(tx);
     // Daily points recorded by hand, the households' quarterly ratings of their workers, last year's peer reviews.
     const appraisal = await seedAppraisal(tx);
-    return { ...grid, ...incident, ...property, ...party, ...volunteer, ...wish, ...bank, ...visit, ...appraisal };
+    // The first street's big screen reads incidents, disclosures and wishes with the demo API key.
+    const integrator = await seedIntegrators(tx);
+    return { ...grid, ...incident, ...property, ...party, ...volunteer, ...wish, ...bank, ...visit, ...appraisal, ...integrator };
   });
 }
 

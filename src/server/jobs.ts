@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import { pruneOutbox } from '../events/outbox';
 import { logger } from '../logger';
 import { closeDueVotes } from '../modules/property/vote.service';
+import { pruneRateLimitWindows } from './rate-limit';
 
 interface Job {
   name: string;
@@ -18,6 +19,7 @@ export function startJobs(config: Config, database: Database): () => void {
   const jobs: Job[] = [
     { name: 'close due owners\' votes', everyMs: 60_000, run: () => closeDueVotes(database.db) },
     { name: 'prune the outbox', everyMs: 3_600_000, run: () => pruneOutbox(database.db, config.eventRetentionMs) },
+    { name: 'prune spent rate-limit windows', everyMs: 3_600_000, run: () => pruneRateLimitWindows(database.housekeeping) },
   ];
   const timers = jobs.map((job) => {
     const timer = setInterval(() => {

@@ -2,20 +2,21 @@ import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Rule } from '../auth/access';
 import { allows } from '../auth/access';
-import { viewerFromAuthorization, type Viewer } from '../auth/viewer';
-import type { Config } from '../config';
+import type { Authenticator } from '../auth/authenticator';
+import type { Viewer } from '../auth/viewer';
 
 /**
- * The token check of the HTTP routes beside GraphQL (uploads, CSV exports): the same token
- * rules, and a rule of the access table. Answers 401 or 403 itself and returns null when
- * the request may not go on.
+ * The credential check of the HTTP routes beside GraphQL (uploads, CSV exports): the same
+ * tokens and API keys, and a rule of the access table. Answers 401 or 403 itself and
+ * returns null when the request may not go on.
  */
-export async function routeViewer(req: Request, res: Response, config: Config, rule: Rule, what: string): Promise<Viewer | null> {
+export async function routeViewer(req: Request, res: Response, authenticator: Authenticator, rule: Rule, what: string): Promise<Viewer | null> {
   let viewer: Viewer;
   try {
-    viewer = await viewerFromAuthorization(req.header('authorization'), config.jwtSecret);
+    viewer = await authenticator.viewerOf(req.header('authorization'));
   } catch (error) {
-    res.status(401).json({ error: error instanceof GraphQLError ? error.message : 'A valid token is required.' });
+    if (!(error instanceof GraphQLError)) throw error;
+    res.status(401).json({ error: error.message });
     return null;
   }
   if (rule === 'PUBLIC') return viewer;

@@ -1,13 +1,12 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { GraphQLSchema } from 'graphql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { viewerFromAuthorization } from '../auth/viewer';
+import { createAuthenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import { createContext, type Context } from '../context';
 import type { Database } from '../db/client';
@@ -15,8 +14,11 @@ import { EventHub } from '../events/hub';
 import { startJobs } from './jobs';
 import { importRoutes } from '../modules/import/import.routes';
 import { appraisalRoutes } from '../modules/appraisal/appraisal.export';
-import { formatError } from './format-error';
-import { admit } from './gate';
+import { formatError, httpErrorHandler, unavailableStatusPlugin } from './format-error';
+import { readiness } from './readiness';
+import { Gate } from './gate';
+import { HttpGate } from './gate-plugin';
+import { requestLog, requestLogPlugin } from './request-log';
 import { serveWebSocket } from './websocket';
 import { getSchema } from '../schema';
 
@@ -30,19 +32,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function gatePlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, contextValue, request }) {
-          const refused = admit({ schema, document, viewer: contextValue.viewer, variables: request.variables, operationName: request.operationName });
-          if (refused) throw refused;
-        },
-      };
-    },
-  };
-}
-
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
   const schema = await getSchema();
   const events = new EventHub(database, config.eventsPollMs);
@@ -50,7 +39,10 @@ export async function startServer(config: Config, database: Database, port = con
   const stopJobs = startJobs(config, database);
   const app = express();
   const httpServer = http.createServer(app);
-  const wsCleanup = serveWebSocket(httpServer, GRAPHQL_PATH, schema, config, database, events);
+  const authenticator = createAuthenticator(config, database.db);
+  const gate = new Gate(config, database);
+  const httpGate = new HttpGate(schema, gate);
+  const wsCleanup = serveWebSocket(httpServer, GRAPHQL_PATH, schema, config, database, events, authenticator, gate);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -58,12 +50,21 @@ export async function startServer(config: Config, database: Database, port = con
     includeStacktraceInErrorResponses: false,
     // index.ts owns the signals: it stops the server, then closes the database.
     stopOnTerminationSignals: false,
-    introspection: true,
+    introspection: config.introspection,
+    // Production answers no "Did you mean …?": a field name guessed is a field name learnt.
+    hideSchemaDetailsFromClientErrors: config.production,
+    csrfPrevention: true,
+    // One operation per request: a batch would multiply every limit by its length.
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.queryMaxTokens },
+    persistedQueries: {},
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      unavailableStatusPlugin,
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      gatePlugin(schema),
+      httpGate.plugin(),
+      requestLogPlugin,
       { async serverWillStart() { return { async drainServer() { stopJobs(); await wsCleanup.dispose(); await events.stop(); } }; } },
     ],
   });
@@ -75,23 +76,25 @@ export async function startServer(config: Config, database: Database, port = con
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  let stopping = false;
   app.get('/readyz', async (_req, res) => {
-    try {
-      await database.db.execute('select 1');
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
+    const state = await readiness(database, events, stopping);
+    res.status(state.ready ? 200 : 503).json(state);
   });
-  app.use(importRoutes(config, database));
-  app.use(appraisalRoutes(config, database));
+  app.use(importRoutes(authenticator, database));
+  app.use(appraisalRoutes(authenticator, database));
+  app.use(GRAPHQL_PATH, requestLog());
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: '1mb' }),
+    httpGate.sourceCheck(),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(config, database, events, await viewerFromAuthorization(req.headers.authorization, config.jwtSecret)),
+      context: async ({ req }) => httpGate.remember(
+        createContext(config, database, events, await authenticator.viewerOf(req.headers.authorization)), req.socket.remoteAddress,
+      ),
     }),
   );
+  app.use(httpErrorHandler);
 
   await new Promise<void>((resolve) => httpServer.listen(port, resolve));
   const actualPort = (httpServer.address() as AddressInfo).port;
@@ -100,6 +103,10 @@ export async function startServer(config: Config, database: Database, port = con
     port: actualPort,
     url: `http://localhost:${actualPort}${GRAPHQL_PATH}`,
     wsUrl: `ws://localhost:${actualPort}${GRAPHQL_PATH}`,
-    close: () => apollo.stop(),
+    // Drains HTTP (in-flight requests finish, new connections are refused) and closes WebSockets with 1001.
+    close: () => {
+      stopping = true;
+      return apollo.stop();
+    },
   };
 }

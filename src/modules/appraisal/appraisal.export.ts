@@ -2,7 +2,7 @@ import express from 'express';
 import { inArray } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import { ROOT_FIELDS } from '../../auth/access';
-import type { Config } from '../../config';
+import type { Authenticator } from '../../auth/authenticator';
 import type { Database } from '../../db/client';
 import { logger } from '../../logger';
 import { routeViewer } from '../../server/route-auth';
@@ -62,10 +62,10 @@ const queryText = (value: unknown) => (typeof value === 'string' && value !== ''
  * GET /export/worker-appraisals.csv?unit=<ID>&month=2026-10 (or quarter=2026-Q4, or year=2026):
  * the rows of `workerAppraisals` as a spreadsheet, under the same token and access rule.
  */
-export function appraisalRoutes(config: Config, database: Database): express.Router {
+export function appraisalRoutes(authenticator: Authenticator, database: Database): express.Router {
   const router = express.Router();
   router.get(WORKER_APPRAISALS_CSV, async (req, res) => {
-    const viewer = await routeViewer(req, res, config, ROOT_FIELDS['Query.workerAppraisals'], 'Exporting worker appraisals');
+    const viewer = await routeViewer(req, res, authenticator, ROOT_FIELDS['Query.workerAppraisals'], 'Exporting worker appraisals');
     if (!viewer) return;
     try {
       const unit = appraisalUnit(queryText(req.query.unit) ?? '');

@@ -2,7 +2,7 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { scopeCondition, type UnitColumns } from '../../auth/scope';
 import type { Context } from '../../context';
-import { rowsOf } from '../../db/client';
+import { revealPersonalData, type PersonalDataSource } from '../audit/personal-data';
 import { OrderDirection, type Ordering } from '../../graphql/connection';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper, type NodeRow } from '../../graphql/node';
@@ -108,23 +108,14 @@ export function staffOfGrid(ctx: Context, gridKey: number) {
     .load(gridKey);
 }
 
-/** Whole personal data of residents the viewer may read; each read is logged in the same statement. */
+/** Whole ID numbers and phones of the residents the viewer may read (the access log is written by revealPersonalData). */
+export const RESIDENT_PERSONAL_DATA: PersonalDataSource<{ idCardNumber: string; phone: string | null }> = {
+  subjectType: 'Resident',
+  readable: (ctx, keys) => sql`select ${residents.id} as id, ${residents.idCardNumber} as id_card_number, ${residents.phone} as phone
+    from ${residents} where ${and(inArray(residents.id, [...keys]), scopeCondition(ctx.viewer, RESIDENT_UNITS))}`,
+  map: (row) => ({ idCardNumber: row.id_card_number as string, phone: row.phone as string | null }),
+};
+
 export function personalDataOf(ctx: Context, residentKey: number, reason: string) {
-  const { subject, role } = ctx.viewer;
-  return ctx.loaders
-    .get<number, { idCardNumber: string; phone: string | null } | null>(`Resident.personalData:${reason}`, async (keys) => {
-      const rows = await rowsOf<{ id: number; id_card_number: string; phone: string | null }>(ctx.db, sql`
-        with readable as (
-          select ${residents.id} as id, ${residents.idCardNumber} as id_card_number, ${residents.phone} as phone
-          from ${residents}
-          where ${and(inArray(residents.id, [...keys]), scopeCondition(ctx.viewer, RESIDENT_UNITS))}
-        ), logged as (
-          insert into personal_data_reads (viewer_subject, viewer_role, subject_type, subject_key, reason)
-          select ${subject}, ${role}, 'Resident', id, ${reason} from readable
-        )
-        select id, id_card_number, phone from readable`);
-      const byId = new Map(rows.map((r) => [Number(r.id), { idCardNumber: r.id_card_number, phone: r.phone }]));
-      return keys.map((k) => byId.get(k) ?? null);
-    })
-    .load(residentKey);
+  return revealPersonalData(ctx, RESIDENT_PERSONAL_DATA, residentKey, reason);
 }

@@ -197,7 +197,7 @@ export class StaffMember extends Node {
   @Field(() => String, { description: 'Full name, shown on the public board (公开亮身份).' })
   name!: string;
 
-  @Field(() => String, { description: 'Public work phone.' })
+  @Field(() => String, { description: 'Public work phone: a published work number (公开亮身份), not personal data, so shown whole.' })
   phone!: string;
 }
 

@@ -56,3 +56,14 @@ export function maskPhone(value: string): string {
   if (value.length < 7) return '*'.repeat(value.length);
   return value.slice(0, 3) + '*'.repeat(value.length - 7) + value.slice(-4);
 }
+
+/** An 18-character ID card number or a mainland mobile number standing alone in a text, not inside a longer run of digits. */
+const PERSONAL_NUMBER = /(?<![0-9])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])/g;
+
+/**
+ * Masks every ID card number and mobile number in free text (messages, log lines), as the
+ * fields do: the last line of defence for text that quotes what a person typed.
+ */
+export function maskPersonalNumbers(text: string): string {
+  return text.replace(PERSONAL_NUMBER, (number) => (number.length === 18 ? maskIdCard(number) : maskPhone(number)));
+}

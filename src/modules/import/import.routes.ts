@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import type { Config } from '../../config';
+import type { Authenticator } from '../../auth/authenticator';
 import type { Database } from '../../db/client';
 import { logger } from '../../logger';
 import { routeViewer } from '../../server/route-auth';
@@ -33,7 +33,7 @@ function fileNameOf(req: Request): string {
  * GET /import/template.xlsx and .csv (public) and POST /import/households: the ledger file
  * is the body, `?dryRun=true` checks it without writing; the answer is the import report.
  */
-export function importRoutes(config: Config, database: Database): express.Router {
+export function importRoutes(authenticator: Authenticator, database: Database): express.Router {
   const router = express.Router();
   router.get('/import/template.xlsx', async (_req, res) => {
     res.type(XLSX_TYPE).setHeader('content-disposition', attachment(`${TEMPLATE_NAME}.xlsx`));
@@ -44,7 +44,7 @@ export function importRoutes(config: Config, database: Database): express.Router
     res.send(templateCsv());
   });
   router.post('/import/households', express.raw({ type: () => true, limit: UPLOAD_LIMIT }), async (req: Request, res: Response) => {
-    const viewer = await routeViewer(req, res, config, IMPORTERS, 'Importing a ledger');
+    const viewer = await routeViewer(req, res, authenticator, IMPORTERS, 'Importing a ledger');
     if (!viewer) return;
     const name = fileNameOf(req);
     const format = formatOfFile(name, req.header('content-type'));

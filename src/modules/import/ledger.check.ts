@@ -1,4 +1,4 @@
-import { checkIdCard, isMainlandMobile } from '../grid/identity';
+import { checkIdCard, isMainlandMobile, maskPersonalNumbers, maskPhone } from '../grid/identity';
 import { LedgerProblemCode as Code, type LedgerProblem, type LedgerSheet } from './ledger.read';
 import { GENDERS, HOUSEHOLDER_RELATIONS, REGISTRATIONS, TAGS, templateHeader, type LedgerField } from './ledger.template';
 
@@ -73,7 +73,8 @@ export function checkLedger(sheet: LedgerSheet, today = new Date()): CheckedLedg
   for (const line of sheet.rows) {
     const { row, cells } = line;
     const before = problems.length;
-    const problem = (field: LedgerField, code: Code, message: string) => problems.push({ row, column: header(field), code, message });
+    // Messages quote cells; a number typed in the wrong column must not come back whole.
+    const problem = (field: LedgerField, code: Code, message: string) => problems.push({ row, column: header(field), code, message: maskPersonalNumbers(message) });
     const required = (field: LedgerField, what: string): string | undefined => {
       const value = cells[field];
       if (value === undefined) problem(field, Code.REQUIRED, `${what} is required.`);
@@ -114,7 +115,7 @@ export function checkLedger(sheet: LedgerSheet, today = new Date()): CheckedLedg
     }
     const phone = cells.phone?.replace(/[\s-]/g, '');
     if (phone !== undefined && !isMainlandMobile(phone)) {
-      problem('phone', Code.PHONE_INVALID, `"${cells.phone}" is not a mobile number: 11 digits starting 13–19.`);
+      problem('phone', Code.PHONE_INVALID, `"${maskPhone(cells.phone!)}" is not a mobile number: 11 digits starting 13–19.`);
     }
     const registrationText = required('registration', 'The registration (户籍类型: 户籍 or 流动)');
     const registration = registrationText === undefined ? undefined : REGISTRATIONS[registrationText];

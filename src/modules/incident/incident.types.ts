@@ -88,7 +88,7 @@ export class Department extends Node {
   @Field(() => String, { description: 'Name, e.g. "综合行政执法局".' })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Public duty phone.' })
+  @Field(() => String, { nullable: true, description: 'Public duty phone: the department\'s published work number, not personal data, so shown whole.' })
   phone!: string | null;
 }
 

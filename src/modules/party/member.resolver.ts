@@ -5,9 +5,9 @@ import { runMutation } from '../../graphql/payload';
 import { communityById, gridById, residentById } from '../grid/grid.loaders';
 import { Community, Grid, Resident } from '../grid/grid.types';
 import * as In from './member.inputs';
-import { partyMemberById, type PartyMemberNode } from './member.loaders';
+import { partyMemberById, personalDataOfMember, type PartyMemberNode } from './member.loaders';
 import * as service from './member.service';
-import { PartyMember, PartyMemberConnection, PartyMemberPayload } from './member.types';
+import { PartyMember, PartyMemberConnection, PartyMemberPayload, PartyMemberPersonalData } from './member.types';
 import { partyOrganisationById } from './party.loaders';
 import { PartyOrganisation } from './party.types';
 import { reportingUnitById } from './reportin.loaders';
@@ -48,6 +48,18 @@ export class PartyMemberResolver {
   @FieldResolver(() => Resident, { nullable: true, description: 'The resident record of a member who lives in the city, for the roles that may read it.' })
   resident(@Root() member: PartyMemberNode, @Ctx() ctx: Context) {
     return member.residentId === null ? null : residentById(ctx).load(member.residentId);
+  }
+
+  @FieldResolver(() => PartyMemberPersonalData, {
+    nullable: true,
+    description: 'Whole phone, for staff over the member who need to call them; null outside the viewer\'s area. Each read is logged with the reason (PIPL).',
+  })
+  personalData(
+    @Root() member: PartyMemberNode,
+    @Arg('reason', () => String, { description: 'Why you need the whole number, kept in the access log, e.g. "通知党员参加组织生活".' }) reason: string,
+    @Ctx() ctx: Context,
+  ) {
+    return personalDataOfMember(ctx, member.key, reason);
   }
 }
 

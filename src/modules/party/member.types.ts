@@ -31,7 +31,7 @@ export class PartyMember extends Node {
   @Field(() => Boolean, { description: 'The member shows the identity publicly (亮身份): name, duty, grid and phone are public.' })
   showsIdentity!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Contact phone, shown only while the member shows the identity; null otherwise.' })
+  @Field(() => String, { nullable: true, description: 'Contact phone, masked (`138****5678`), shown only while the member shows the identity; null otherwise. `personalData` reveals it whole to the staff over the member.' })
   phone!: string | null;
 
   @Field(() => DateTime, { description: 'When the member was registered here.' })
@@ -44,6 +44,12 @@ export class PartyMember extends Node {
   organisationId!: number | null;
   residentId!: number | null;
   workUnitId!: number | null;
+}
+
+@ObjectType({ description: 'A party member\'s whole contact data. Every read is written to the access log with its reason.', simpleResolvers: true })
+export class PartyMemberPersonalData {
+  @Field(() => String, { nullable: true, description: 'Whole mobile number; null when none is recorded.' })
+  phone!: string | null;
 }
 
 export const PartyMemberConnection = Connection(PartyMember, 'PartyMember', 'A page of party members.');

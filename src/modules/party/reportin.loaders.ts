@@ -1,6 +1,8 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../../context';
 import { rowsOf } from '../../db/client';
+import { revealPersonalData, type PersonalDataSource } from '../audit/personal-data';
+import { maskPhone } from '../grid/identity';
 import { OrderDirection } from '../../graphql/connection';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
@@ -11,14 +13,31 @@ import type { ReportingUnitCounts } from './reportin.types';
 export type ReportingUnitRow = typeof reportingUnits.$inferSelect;
 export type ReportInRow = typeof reportIns.$inferSelect;
 
-export const asReportingUnit = nodeMapper<ReportingUnitRow>('ReportingUnit');
+const reportingUnitNode = nodeMapper<ReportingUnitRow>('ReportingUnit');
+/** A unit as served: its contact person's phone is personal, masked; `personalData` reveals it. */
+export const asReportingUnit = (row: ReportingUnitRow) => ({
+  ...reportingUnitNode(row),
+  contactPhone: row.contactPhone === null ? null : maskPhone(row.contactPhone),
+});
 export type ReportingUnitNode = ReturnType<typeof asReportingUnit>;
+
+/** Whole phone of a unit's contact person; reporting units are city-wide, so no area limits them. */
+export const REPORTING_UNIT_PERSONAL_DATA: PersonalDataSource<{ contactPhone: string | null }> = {
+  subjectType: 'ReportingUnit',
+  readable: (_ctx, keys) => sql`select ${reportingUnits.id} as id, ${reportingUnits.contactPhone} as contact_phone
+    from ${reportingUnits} where ${inArray(reportingUnits.id, [...keys])}`,
+  map: (row) => ({ contactPhone: row.contact_phone as string | null }),
+};
 
 const reportInNode = nodeMapper<ReportInRow>('ReportIn');
 export const asReportIn = (row: ReportInRow) => ({ ...reportInNode(row), active: row.withdrawnAt === null });
 export type ReportInNode = ReturnType<typeof asReportIn>;
 
 export const reportingUnitById = (ctx: Context) => byIdLoader(ctx, 'ReportingUnit', reportingUnits, asReportingUnit);
+
+export function contactOfReportingUnit(ctx: Context, unitKey: number, reason: string) {
+  return revealPersonalData(ctx, REPORTING_UNIT_PERSONAL_DATA, unitKey, reason);
+}
 export const reportInById = (ctx: Context) => byIdLoader(ctx, 'ReportIn', reportIns, asReportIn, reportInScope(ctx.viewer));
 
 /**

@@ -44,6 +44,18 @@ export class ReportingUnitResolver {
   counts(@Root() unit: L.ReportingUnitNode, @Ctx() ctx: Context) {
     return L.unitCounts(ctx, unit.key);
   }
+
+  @FieldResolver(() => T.ReportingUnitPersonalData, {
+    nullable: true,
+    description: 'Whole phone of the contact person, for staff who need to call them. Each read is logged with the reason (PIPL).',
+  })
+  personalData(
+    @Root() unit: L.ReportingUnitNode,
+    @Arg('reason', () => String, { description: 'Why you need the whole number, kept in the access log, e.g. "联系报到事宜".' }) reason: string,
+    @Ctx() ctx: Context,
+  ) {
+    return L.contactOfReportingUnit(ctx, unit.key, reason);
+  }
 }
 
 @Resolver(() => T.ReportIn)

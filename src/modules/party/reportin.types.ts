@@ -31,11 +31,17 @@ export class ReportingUnit extends Node {
   @Field(() => String, { nullable: true, description: 'The person who keeps contact with the communities; for staff.' })
   contactName!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'That person\'s phone; for staff.' })
+  @Field(() => String, { nullable: true, description: 'That person\'s phone, masked (`138****5678`): it is a person\'s number; for staff. `personalData` reveals it whole.' })
   contactPhone!: string | null;
 
   @Field(() => DateTime, { description: 'When the unit was registered.' })
   createdAt!: Date;
+}
+
+@ObjectType({ description: 'The whole phone of a reporting unit\'s contact person. Every read is written to the access log with its reason.', simpleResolvers: true })
+export class ReportingUnitPersonalData {
+  @Field(() => String, { nullable: true, description: 'Whole phone of the contact person; null when none is recorded.' })
+  contactPhone!: string | null;
 }
 
 @ObjectType({ description: 'What a reporting unit does in the communities, counted by the database. Public.', simpleResolvers: true })

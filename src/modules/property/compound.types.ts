@@ -77,7 +77,7 @@ export class PropertyCompany extends Node {
   @Field(() => String, { description: 'Unified social credit code (统一社会信用代码), 18 characters.' })
   creditCode!: string;
 
-  @Field(() => String, { nullable: true, description: 'Service phone.' })
+  @Field(() => String, { nullable: true, description: 'Service phone: the company\'s published service number, not personal data, so shown whole.' })
   phone!: string | null;
 }
 

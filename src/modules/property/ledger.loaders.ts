@@ -48,11 +48,12 @@ export function planItemScope(viewer: Viewer): SQL {
 
 /**
  * Ledger months the viewer may read: those of the compounds it may read, and for a resident
- * only the published ones: a draft is the company's working paper until the committee publishes it.
+ * or an integrator's disclosure board only the published ones: a draft is the company's
+ * working paper until the committee publishes it.
  */
 export function ledgerScope(viewer: Viewer): SQL {
   const compound = compoundKeyScope(viewer, ledgerMonths.compoundId);
-  return viewer.role === Role.RESIDENT ? and(compound, eq(ledgerMonths.status, 'PUBLISHED'))! : compound;
+  return viewer.role === Role.RESIDENT || viewer.role === Role.INTEGRATOR ? and(compound, eq(ledgerMonths.status, 'PUBLISHED'))! : compound;
 }
 
 // Loaders -----------------------------------------------------------------------------------

@@ -190,7 +190,7 @@ export class Merchant extends Node {
   @Field(() => String, { description: 'Address of the shop.' })
   address!: string;
 
-  @Field(() => String, { nullable: true, description: 'Shop phone.' })
+  @Field(() => String, { nullable: true, description: 'Shop phone: the business\'s published number, not personal data, so shown whole.' })
   phone!: string | null;
 
   districtId!: number;

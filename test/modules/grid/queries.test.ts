@@ -2,14 +2,14 @@ import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { households, residents, staffAssignments } from '../../../src/modules/grid/grid.tables';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
-import { Role, startTestServer, type TestServer } from '../../helpers/server';
+import { DEEP_QUERY_LIMITS, Role, startTestServer, type TestServer } from '../../helpers/server';
 
 let t: TestServer;
 let u: DemoUnits;
 let admin: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer(DEEP_QUERY_LIMITS);
   u = await demoUnits(t.database.db);
   admin = await t.token(Role.CITY_ADMIN);
 });

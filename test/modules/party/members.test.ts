@@ -75,7 +75,7 @@ describe('partyMemberRegister', () => {
     const r = await registered(tokens.officer, { workUnitId: unit.gid, name: ' 李青 ', gridId: u.ids.micro, phone: '13805431111', showsIdentity: true, duty: '在职党员进社区' });
     expect(r.userErrors).toEqual([]);
     expect(r.partyMember).toMatchObject({
-      kind: 'IN_SERVICE', name: '李青', showsIdentity: true, phone: '13805431111', grid: { id: u.ids.micro }, community: { id: u.ids.community },
+      kind: 'IN_SERVICE', name: '李青', showsIdentity: true, phone: '138****1111', grid: { id: u.ids.micro }, community: { id: u.ids.community },
       organisation: null, workUnit: { id: unit.gid, name: unit.name },
     });
     const [, resident] = await unregisteredResidents(t.database.db, u.building.id, 2);
@@ -153,7 +153,7 @@ describe('who sees a member (亮身份)', () => {
   test('everyone sees the members who show the identity, with name and phone; nobody else sees the others', async () => {
     for (const token of [undefined, tokens.resident, tokens.otherSecretary, tokens.otherWorker]) {
       expect(await seen(token)).toEqual({
-        nodes: [null, { id: shown.gid, name: shown.name, phone: '13900000002' }], hidden: 0, inGroup: [shown.gid], members: [shown.gid],
+        nodes: [null, { id: shown.gid, name: shown.name, phone: '139****0002' }], hidden: 0, inGroup: [shown.gid], members: [shown.gid],
       });
     }
   });
@@ -161,7 +161,7 @@ describe('who sees a member (亮身份)', () => {
   test('staff over the member\'s grid see them all, without the phone of those who do not show it', async () => {
     for (const token of [tokens.admin, tokens.officer, tokens.secretary, tokens.worker]) {
       expect(await seen(token)).toEqual({
-        nodes: [{ id: hidden.gid, name: hidden.name, phone: null }, { id: shown.gid, name: shown.name, phone: '13900000002' }],
+        nodes: [{ id: hidden.gid, name: hidden.name, phone: null }, { id: shown.gid, name: shown.name, phone: '139****0002' }],
         hidden: hiddenInMicro, inGroup: [hidden.gid, shown.gid], members: [hidden.gid, shown.gid],
       });
     }
@@ -192,9 +192,9 @@ describe('partyMemberUpdate', () => {
     const own = await memberToken(t, member.id);
     const r = await update(own, member.gid, { showsIdentity: true, duty: '帮扶独居老人' });
     expect(r.userErrors).toEqual([]);
-    expect(r.partyMember).toMatchObject({ showsIdentity: true, duty: '帮扶独居老人', phone: '13900000003' });
+    expect(r.partyMember).toMatchObject({ showsIdentity: true, duty: '帮扶独居老人', phone: '139****0003' });
     const open = await t.gql(`query($id: ID!) { node(id: $id) { ... on PartyMember { duty phone } } }`, { id: member.gid });
-    expect(open.data.node).toEqual({ duty: '帮扶独居老人', phone: '13900000003' });
+    expect(open.data.node).toEqual({ duty: '帮扶独居老人', phone: '139****0003' });
 
     const before = await memberRow(member.id);
     const refused = await update(own, member.gid, { duty: '改', gridId: u.ids.level2, organisationId: null, phone: '13900000009' });
@@ -217,7 +217,7 @@ describe('partyMemberUpdate', () => {
     const member = await insertMember(t.database.db, { gridId: u.micro.id, organisationId: orgs.group.id, showsIdentity: true });
     const moved = await update(tokens.secretary, member.gid, { gridId: u.ids.level2, organisationId: orgs.ids.branch, phone: '13800000000' });
     expect(moved.userErrors).toEqual([]);
-    expect(moved.partyMember).toMatchObject({ grid: { id: u.ids.level2 }, organisation: { id: orgs.ids.branch }, phone: '13800000000' });
+    expect(moved.partyMember).toMatchObject({ grid: { id: u.ids.level2 }, organisation: { id: orgs.ids.branch }, phone: '138****0000' });
     expect((await update(tokens.worker, member.gid, { duty: '楼栋联络员' })).partyMember.duty).toBe('楼栋联络员');
 
     const [elsewhere] = await t.database.db.select().from(grids).where(eq(grids.communityId, otherCommunity.id)).limit(1);

@@ -2,13 +2,13 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { partyOrganisations } from '../../../src/modules/party/party.tables';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
-import { Role, startTestServer, type TestServer } from '../../helpers/server';
+import { DEEP_QUERY_LIMITS, Role, startTestServer, type TestServer } from '../../helpers/server';
 
 let t: TestServer;
 let u: DemoUnits;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer(DEEP_QUERY_LIMITS);
   u = await demoUnits(t.database.db);
 });
 afterAll(async () => t?.close());

@@ -73,13 +73,13 @@ describe('reporting units (报到单位)', () => {
   test('a street officer registers a unit; everyone reads it, only staff its contact', async () => {
     const r = await createUnit(tokens.officer, { name: ' 滨州医学院附属医院 ', kind: 'PUBLIC_INSTITUTION', contactName: '王敏', contactPhone: '0543-3256789' });
     expect(r.userErrors).toEqual([]);
-    expect(r.reportingUnit).toMatchObject({ name: '滨州医学院附属医院', kind: 'PUBLIC_INSTITUTION', contactName: '王敏', contactPhone: '0543-3256789' });
+    expect(r.reportingUnit).toMatchObject({ name: '滨州医学院附属医院', kind: 'PUBLIC_INSTITUTION', contactName: '王敏', contactPhone: '054*****6789' });
     const open = await t.gql(`{ reportingUnits(filter: { nameContains: "医学院附属", kinds: [PUBLIC_INSTITUTION] }) { totalCount nodes { id name counts { communities } } } }`);
     expect(open.data.reportingUnits).toEqual({ totalCount: 1, nodes: [{ id: r.reportingUnit.id, name: '滨州医学院附属医院', counts: { communities: 0 } }] });
     const contact = `query($id: ID!) { node(id: $id) { ... on ReportingUnit { contactPhone } } }`;
     expect((await t.gql(contact, { id: r.reportingUnit.id })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await t.gql(contact, { id: r.reportingUnit.id }, tokens.resident)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await t.gql(contact, { id: r.reportingUnit.id }, tokens.worker)).data.node.contactPhone).toBe('0543-3256789');
+    expect((await t.gql(contact, { id: r.reportingUnit.id }, tokens.worker)).data.node.contactPhone).toBe('054*****6789');
   });
 
   test('a taken name, a bad phone or a blank name are refused; other roles are FORBIDDEN', async () => {

@@ -1,0 +1,54 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { isAuthenticated } from '../../auth/viewer';
+import type { Context } from '../../context';
+import { rowsOf } from '../../db/client';
+import { badUserInput, forbidden } from '../../graphql/errors';
+import { personalDataReads } from './audit.tables';
+
+/** Kinds of person whose whole numbers can be revealed; the `subject_type` of the access log. */
+export type PersonalDataSubject = 'Resident' | 'PartyMember' | 'ReportingUnit';
+
+/** Where the whole values of one kind of person live, and which of them a viewer may read. */
+export interface PersonalDataSource<T> {
+  subjectType: PersonalDataSubject;
+  /** `select <id> as id, <whole values> from …` of the given keys, limited to rows the viewer may read. */
+  readable(ctx: Context, keys: readonly number[]): SQL;
+  /** The row of `readable` as served. */
+  map(row: Record<string, unknown>): T;
+}
+
+const REASON_LENGTH = { min: 2, max: 200 };
+
+/** The reason of a reveal, trimmed; a missing or padded-out reason is a malformed argument. */
+export function revealReason(reason: string): string {
+  const why = reason.trim();
+  if (why.length < REASON_LENGTH.min || why.length > REASON_LENGTH.max) {
+    throw badUserInput(`reason must say, in ${REASON_LENGTH.min} to ${REASON_LENGTH.max} characters, why the whole data is needed.`, 'reason');
+  }
+  return why;
+}
+
+/**
+ * Whole personal data of one person, for a viewer that may read it (个人信息查阅). The rows
+ * are read and one access-log row per person revealed is written in the same statement,
+ * so nothing is revealed without its log row. Batched: the people of one request and one
+ * reason cost one statement. Null when the viewer may not read that person.
+ */
+export function revealPersonalData<T>(ctx: Context, source: PersonalDataSource<T>, key: number, reason: string): Promise<T | null> {
+  const viewer = ctx.viewer;
+  if (!isAuthenticated(viewer)) throw forbidden('Revealing personal data needs a token.');
+  const why = revealReason(reason);
+  return ctx.loaders
+    .get<number, T | null>(`${source.subjectType}.personalData:${why}`, async (keys) => {
+      const rows = await rowsOf<Record<string, unknown> & { id: number }>(ctx.db, sql`
+        with readable as (${source.readable(ctx, keys)}),
+        logged as (
+          insert into ${personalDataReads} (viewer_subject, viewer_role, subject_type, subject_key, reason)
+          select ${viewer.subject}, ${viewer.role}, ${source.subjectType}, id, ${why} from readable
+        )
+        select * from readable`);
+      const byId = new Map(rows.map((row) => [Number(row.id), source.map(row)]));
+      return keys.map((k) => byId.get(k) ?? null);
+    })
+    .load(key);
+}
