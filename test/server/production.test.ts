@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadConfig } from '../../src/config';
+import { DEMO_JWT_SECRET, loadConfig } from '../../src/config';
+import { DEMO_API_KEY } from '../../src/modules/integrator/integrator.keys';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { overSocket } from './over-socket';
 
@@ -22,6 +23,22 @@ test('production settings: introspection off unless INTROSPECTION=true, stack tr
   expect(production).toMatchObject({ production: true, introspection: false });
   expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, INTROSPECTION: 'true' } as NodeJS.ProcessEnv).introspection).toBe(true);
   expect(loadConfig({ NODE_ENV: 'development' } as NodeJS.ProcessEnv).introspection).toBe(true);
+});
+
+test('production refuses to start with the demo secret, no secret or a short one; a JWKS alone is enough', () => {
+  expect(() => loadConfig({ NODE_ENV: 'production' } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET/);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET/);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret' } as NodeJS.ProcessEnv)).toThrow(/at least 32 characters/);
+  expect(loadConfig({ NODE_ENV: 'production', JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv).jwtSecret).toBeNull();
+});
+
+test('the demo API key is refused in production, and nothing runs', async () => {
+  const before = t.database.statements.count;
+  const response = await t.post({ query: '{ incidents(first: 1) { totalCount } }' }, DEMO_API_KEY);
+  const body = (await response.json()) as Body;
+  expect(response.status).toBe(401);
+  expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('production') });
+  expect(t.database.statements.count).toBe(before);
 });
 
 describe('introspection is refused in production', () => {
