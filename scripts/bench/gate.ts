@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 /**
  * What the security layer costs per request (issue 7): one API process as `npm start` runs it
  * on a throwaway PostgreSQL 15 with the demo city, measured with rate limiting off and on.
