@@ -2,7 +2,6 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
-import { auditRefusedOperation } from '../modules/audit/audit.service';
 import type { Gate } from './gate';
 import { callerKey, type RateLimitStatus } from './rate-limit';
 
@@ -86,10 +85,7 @@ export class HttpGate {
           async didResolveOperation({ document, contextValue, request: { variables, operationName } }) {
             const caller = callerKey(contextValue.viewer, addresses.get(contextValue));
             const verdict = await gate.admit({ schema, document, viewer: contextValue.viewer, variables, operationName, caller });
-            if (verdict.refused) {
-              await auditRefusedOperation(contextValue.db, { schema, document, viewer: contextValue.viewer, variables, operationName }, verdict.refused);
-              throw forHttp(verdict.refused);
-            }
+            if (verdict.refused) throw forHttp(verdict.refused);
             rateLimit = verdict.rateLimit;
           },
           async willSendResponse({ response }) {

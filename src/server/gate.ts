@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { checkLimits, checkTokens, measureOperation, type QueryLimits } from '../graphql/limits';
+import { auditRefusedOperation } from '../modules/audit/audit.service';
 import { AllowList } from './persisted-queries';
 import { operationCharge, RateLimiter, type RateLimitStatus } from './rate-limit';
 
@@ -46,7 +47,7 @@ export class Gate {
   readonly allowList: AllowList | null;
   private readonly rateLimiter: RateLimiter | null;
 
-  constructor(private readonly config: Config, database: Database) {
+  constructor(private readonly config: Config, private readonly database: Database) {
     this.limits = { maxDepth: config.queryMaxDepth, maxCost: config.queryMaxCost, maxAliases: config.queryMaxAliases, maxTokens: config.queryMaxTokens };
     this.allowList = config.persistedQueries === 'allowlist' ? AllowList.fromFile(config.persistedQueriesFile!) : null;
     this.rateLimiter = config.rateLimitPointsPerHour > 0 ? new RateLimiter(database.housekeeping, config.rateLimitPointsPerHour) : null;
@@ -70,8 +71,17 @@ export class Gate {
     return checkTokens(source, this.limits);
   }
 
-  /** The checks on the parsed, validated operation; charges the caller's budget when all pass. */
+  /**
+   * The checks on the parsed, validated operation; charges the caller's budget when all pass.
+   * A refused mutation leaves its audit rows, whichever transport brought it.
+   */
   async admit(admission: Admission): Promise<Verdict> {
+    const verdict = await this.verdictOn(admission);
+    if (verdict.refused) await auditRefusedOperation(this.database.db, admission, verdict.refused);
+    return verdict;
+  }
+
+  private async verdictOn(admission: Admission): Promise<Verdict> {
     const measure = measureOperation(admission.schema, admission.document, admission.operationName, admission.variables);
     const tooComplex = measure ? checkLimits(measure, this.limits) : null;
     if (tooComplex) return { refused: tooComplex, rateLimit: null };

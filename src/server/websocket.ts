@@ -9,7 +9,6 @@ import type { Config } from '../config';
 import { createContext } from '../context';
 import type { Database } from '../db/client';
 import type { EventHub } from '../events/hub';
-import { auditRefusedOperation } from '../modules/audit/audit.service';
 import { CredentialWatch } from './credential-watch';
 import { formatErrors, formatResult } from './format-error';
 import type { Gate } from './gate';
@@ -72,7 +71,6 @@ export function serveWebSocket(
           schema, document, viewer, variables: payload.variables ?? undefined, operationName: payload.operationName,
           caller: callerKey(viewer, ctx.extra.request.socket.remoteAddress),
         });
-        if (refused) await auditRefusedOperation(database.db, { schema, document, viewer, variables: payload.variables, operationName: payload.operationName }, refused);
         if (refused) return [refused];
         return {
           schema,

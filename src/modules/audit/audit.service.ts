@@ -7,7 +7,7 @@ import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../context';
 import type { Queryable, Tx } from '../../db/client';
 import { OrderDirection, paginate, type ForwardPageArgs } from '../../graphql/connection';
-import { argumentKey, badUserInput, forbidden } from '../../graphql/errors';
+import { badUserInput, forbidden } from '../../graphql/errors';
 import { fromGlobalId, toGlobalId } from '../../graphql/ids';
 import { logger } from '../../logger';
 import { partyMembers } from '../party/party.tables';
@@ -212,7 +212,7 @@ export function listPersonalDataReads(ctx: Context, args: ForwardPageArgs & { fi
   if (f.subjectId) {
     const decoded = fromGlobalId(f.subjectId, SUBJECT_TYPES);
     if (!decoded) throw badUserInput(`filter.subjectId must be the ID of a ${SUBJECT_TYPES.join(', ')}.`, 'filter');
-    subject = and(eq(personalDataReads.subjectType, decoded.type), eq(personalDataReads.subjectKey, argumentKey(f.subjectId, decoded.type, 'filter.subjectId')));
+    subject = and(eq(personalDataReads.subjectType, decoded.type), eq(personalDataReads.subjectKey, decoded.key));
   }
   const where = and(
     unit ? readsInDistrict(unit.key) : undefined,

@@ -7,7 +7,7 @@ import { appendEvent } from '../../events/outbox';
 import type { EventScope } from '../../events/outbox.tables';
 import { OrderDirection, paginate, type ForwardPageArgs } from '../../graphql/connection';
 import { keyOf, refuse, unauthenticated, UserErrorCode } from '../../graphql/errors';
-import { toGlobalId } from '../../graphql/ids';
+import { nodeMapper } from '../../graphql/node';
 import { assertMayChange, type Placement } from '../grid/grid.service';
 import { communities, districts, grids, streets } from '../grid/grid.tables';
 import type * as In from './integrator.inputs';
@@ -33,18 +33,12 @@ function topicsOfRow(row: ApiKeyRow): ApiKeyTopic[] {
   return row.topics.filter((t): t is ApiKeyTopic => (ALL_TOPICS as readonly string[]).includes(t));
 }
 
+const apiKeyNode = nodeMapper<ApiKeyRow>('ApiKey');
+
 export const asApiKey = (row: ApiKeyRow) => ({
-  id: toGlobalId('ApiKey', row.id),
-  key: row.id,
-  __typename: 'ApiKey' as const,
-  name: row.name,
-  prefix: row.prefix,
+  ...apiKeyNode(row),
   unit: unitOfRow(row),
   topics: topicsOfRow(row),
-  createdAt: row.createdAt,
-  expiresAt: row.expiresAt,
-  revokedAt: row.revokedAt,
-  lastUsedAt: row.lastUsedAt,
   createdBy: { subject: row.createdBySubject, role: row.createdByRole as Role },
 });
 export type ApiKeyNode = ReturnType<typeof asApiKey>;
