@@ -21,6 +21,7 @@ import { ledgerResolvers } from './modules/property/ledger.resolver';
 import { matterResolvers } from './modules/property/matter.resolver';
 import { voteResolvers } from './modules/property/vote.resolver';
 import { visitResolvers } from './modules/visit/visit.resolver';
+import { webhookResolvers } from './modules/webhook/webhook.resolver';
 import { volunteerResolvers } from './modules/volunteer/volunteer.resolver';
 import { wishResolvers } from './modules/wish/wish.resolver';
 
@@ -42,7 +43,7 @@ const NO_TOPICS = {
 /** The schema, built once per process; fails when the access table and its root fields differ. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers, ...dashboardResolvers, ...visitResolvers, ...importResolvers, ...workerAppraisalResolvers, ...integratorResolvers, ...auditResolvers],
+    resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers, ...dashboardResolvers, ...visitResolvers, ...importResolvers, ...workerAppraisalResolvers, ...integratorResolvers, ...webhookResolvers, ...auditResolvers],
     scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: NO_TOPICS,
     // Inputs are validated by runMutation, so refusals become user errors, not request errors.

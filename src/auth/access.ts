@@ -11,6 +11,7 @@ import { IMPORTERS } from '../modules/import/import.service';
 import { BANK_ACCESS, BANK_READERS } from '../modules/volunteer/volunteer.rules';
 import { ACTORS as WISH_ACTORS, NEARBY_READERS as WISH_NEARBY_READERS, READERS as WISH_READERS } from '../modules/wish/wish.machine';
 import { API_KEY_MANAGERS } from '../modules/integrator/integrator.rules';
+import { WEBHOOK_USERS } from '../modules/webhook/webhook.rules';
 import { Role } from './roles';
 import { ApiKeyTopic } from './topics';
 import type { Viewer } from './viewer';
@@ -135,6 +136,15 @@ export const ROOT_FIELDS: Record<string, Rule> = {
   'Query.apiKeys': API_KEY_MANAGERS,
   'Mutation.apiKeyCreate': API_KEY_MANAGERS,
   'Mutation.apiKeyRevoke': API_KEY_MANAGERS,
+  'Query.webhookEndpoints': WEBHOOK_USERS,
+  'Query.webhookDeliveries': WEBHOOK_USERS,
+  'Mutation.webhookEndpointCreate': WEBHOOK_USERS,
+  'Mutation.webhookEndpointUpdate': WEBHOOK_USERS,
+  'Mutation.webhookEndpointDisable': WEBHOOK_USERS,
+  'Mutation.webhookEndpointEnable': WEBHOOK_USERS,
+  'Mutation.webhookEndpointRotateSecret': WEBHOOK_USERS,
+  'Mutation.webhookEndpointDelete': WEBHOOK_USERS,
+  'Mutation.webhookDeliveryReplay': WEBHOOK_USERS,
   'Mutation.streetCreate': ADMIN,
   'Mutation.streetUpdate': STREET_UP,
   'Mutation.communityCreate': STREET_UP,
@@ -204,6 +214,9 @@ export const ROOT_FIELDS: Record<string, Rule> = {
 /** Types whose every field needs one of these roles, wherever they appear (their lists and edges too). */
 export const PROTECTED_TYPES: Record<string, Rule> = {
   ApiKey: API_KEY_MANAGERS,
+  WebhookEndpoint: WEBHOOK_USERS,
+  WebhookDelivery: WEBHOOK_USERS,
+  WebhookAttempt: WEBHOOK_USERS,
   Building: [...UNIT_ROLES, Role.PARTY_MEMBER],
   Household: UNIT_ROLES,
   Resident: UNIT_ROLES,

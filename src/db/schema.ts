@@ -14,3 +14,4 @@ export * from '../modules/import/import.tables';
 export * from './rate-limit.tables';
 export * from '../modules/integrator/integrator.tables';
 export * from '../modules/audit/audit.tables';
+export * from '../modules/webhook/webhook.tables';

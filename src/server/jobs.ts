@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import { pruneOutbox } from '../events/outbox';
 import { logger } from '../logger';
 import { closeDueVotes } from '../modules/property/vote.service';
+import { pruneWebhookDeliveries } from '../modules/webhook/webhook.service';
 import { pruneRateLimitWindows } from './rate-limit';
 
 interface Job {
@@ -20,6 +21,7 @@ export function startJobs(config: Config, database: Database): () => void {
     { name: 'close due owners\' votes', everyMs: 60_000, run: () => closeDueVotes(database.db) },
     { name: 'prune the outbox', everyMs: 3_600_000, run: () => pruneOutbox(database.db, config.eventRetentionMs) },
     { name: 'prune spent rate-limit windows', everyMs: 3_600_000, run: () => pruneRateLimitWindows(database.housekeeping) },
+    { name: 'prune finished webhook deliveries', everyMs: 3_600_000, run: () => pruneWebhookDeliveries(database.housekeeping) },
   ];
   const timers = jobs.map((job) => {
     const timer = setInterval(() => {

@@ -103,7 +103,7 @@ export function listApiKeys(db: Queryable, viewer: Viewer, args: ForwardPageArgs
 // Creating and revoking -------------------------------------------------------------------------
 
 /** Where a unit a key may name lies, or null when it does not exist. */
-async function placementOf(db: Queryable, unit: Unit): Promise<Placement | null> {
+export async function placementOf(db: Queryable, unit: Unit): Promise<Placement | null> {
   switch (unit.type) {
     case 'District': {
       const [row] = await db.select({ districtId: districts.id }).from(districts).where(eq(districts.id, unit.key));
