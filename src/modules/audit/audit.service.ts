@@ -83,20 +83,27 @@ export function auditMutations(schema: GraphQLSchema): void {
   for (const field of Object.values(fields)) {
     const resolve = field.resolve ?? defaultFieldResolver;
     const operation = `Mutation.${field.name}`;
-    field.resolve = async (source, args: Record<string, unknown>, ctx: Context, info) => {
-      const entry: PendingEntry = { operation, inputDigest: inputDigest(args), written: false };
-      pending.set(ctx, entry);
-      try {
-        const payload = await resolve(source, args, ctx, info);
-        if (!entry.written) await insertEntry(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOfPayload(payload));
-        return payload;
-      } catch (error) {
-        if (!entry.written) await insertEntryAfterFailure(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOfError(error));
-        throw error;
-      } finally {
-        pending.delete(ctx);
-      }
-    };
+    field.resolve = (source, args: Record<string, unknown>, ctx: Context, info) =>
+      audited(ctx, operation, args, async () => resolve(source, args, ctx, info));
+  }
+}
+
+/**
+ * Runs one write with its audit row owed, as the Mutation wrapper above does; for writes that
+ * come in through a plain HTTP route (Open311 filing), named `<Route>.<action>`.
+ */
+export async function audited<T>(ctx: Context, operation: string, args: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+  const entry: PendingEntry = { operation, inputDigest: inputDigest(args), written: false };
+  pending.set(ctx, entry);
+  try {
+    const payload = await run();
+    if (!entry.written) await insertEntry(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOfPayload(payload));
+    return payload;
+  } catch (error) {
+    if (!entry.written) await insertEntryAfterFailure(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOfError(error));
+    throw error;
+  } finally {
+    pending.delete(ctx);
   }
 }
 
