@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import pino, { type DestinationStream } from 'pino';
@@ -48,9 +49,20 @@ export function serializeError(error: Error, depth = 0): unknown {
 
 const settings = loadLogSettings();
 
+/**
+ * The request being served (src/server/request-log.ts runs each GraphQL request in it): every
+ * line logged while serving it — an internal error, a database outage — carries its `reqId`.
+ */
+export const requestScope = new AsyncLocalStorage<{ reqId: string }>();
+
 /** JSON logs. Never log personal data: resident rows, ID numbers and phones stay out of messages. */
 export const logger = pino({
   level: settings.level,
   base: { service: 'gridgov' },
   serializers: { err: serializeError },
+  // A child logger that already binds the id (pino-http's own line) is left alone: no key twice.
+  mixin: (_object, _level, instance) => {
+    const scope = requestScope.getStore();
+    return scope && !('reqId' in instance.bindings()) ? { reqId: scope.reqId } : {};
+  },
 }, maskingDestination(destinationOf(settings.dir)));

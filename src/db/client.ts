@@ -43,6 +43,8 @@ export interface Database {
   /** The server's URL (postgres driver only), for tools that connect on their own. */
   url?: string;
   statements: StatementCounter;
+  /** Most connections the process opens for requests (1: the embedded engine is one connection). */
+  poolSize: number;
   /**
    * The same connection without the statement counter, for upkeep beside the request's own
    * work (rate-limit accounting, pruning, the event hub reading the outbox), so that tests
@@ -79,8 +81,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) {
     const url = options.url;
     const statements = new StatementCounter();
+    const poolSize = options.poolSize ?? 10;
     const client = postgres(options.url, {
-      max: options.poolSize ?? 10,
+      max: poolSize,
       onnotice: () => {},
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       backoff: RECONNECT_BACKOFF_SECONDS,
@@ -93,6 +96,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       driver: 'postgres',
       url: options.url,
       statements,
+      poolSize,
       housekeeping,
       listen: (channel, onNotify, onConnected, onDisconnected = () => {}) =>
         listenWithRetry(url, channel, { onNotify, onConnected, onDisconnected }, options.listenRetryMs ?? 1_000),
@@ -112,6 +116,7 @@ export function wrapPglite(pglite: PGlite): Database {
     db,
     driver: 'pglite',
     statements,
+    poolSize: 1,
     housekeeping,
     pglite,
     async listen(channel, onNotify, onConnected) {

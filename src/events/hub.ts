@@ -19,8 +19,6 @@ export class EventHub {
   private poll: NodeJS.Timeout | null = null;
   private stopped = false;
   private connected = false;
-  /** Events handed to subscriptions since start, for metrics and benchmarks. */
-  delivered = 0;
 
   constructor(private readonly database: Database, private readonly pollMs = 5_000) {}
 
@@ -77,10 +75,7 @@ export class EventHub {
             const rows = await readEventsAfter(this.database.housekeeping, this.lastId, BATCH);
             for (const row of rows) {
               this.lastId = row.id;
-              for (const listener of this.listeners) {
-                listener(row);
-                this.delivered += 1;
-              }
+              for (const listener of this.listeners) listener(row);
             }
             if (rows.length < BATCH) break;
           }

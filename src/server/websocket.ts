@@ -1,4 +1,6 @@
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type OperationTypeNode,
+} from 'graphql';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
@@ -10,8 +12,10 @@ import { createContext } from '../context';
 import type { Database } from '../db/client';
 import type { EventHub } from '../events/hub';
 import { CredentialWatch } from './credential-watch';
+import { logger } from '../logger';
 import { formatErrors, formatResult } from './format-error';
 import type { Gate } from './gate';
+import { activeSubscriptions, activeWebSockets, countEventsDelivered, countOperation, operationLabel } from './metrics';
 import { callerKey } from './rate-limit';
 
 /** Connection params of graphql-ws carry the same bearer token as HTTP's Authorization header. */
@@ -26,6 +30,36 @@ function documentError(error: GraphQLError, code: string, hideSuggestions: boole
   return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
 }
 
+/** One operation of a socket, from its subscribe message to its end: what its log line and metrics say. */
+class SocketOperation {
+  private readonly started = process.hrtime.bigint();
+  name: string | null = null;
+  /** `query`, `mutation` or `subscription` once the document's operation is chosen; null for a refused one. */
+  type: OperationTypeNode | null = null;
+  /** A subscription whose event stream runs (one refused by its resolver never does). */
+  streaming = false;
+  readonly errorCodes = new Set<string>();
+
+  constructor(private readonly viewer: Viewer | undefined) {}
+
+  noteErrors(errors: readonly GraphQLError[] | undefined): void {
+    for (const error of errors ?? []) this.errorCodes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  }
+
+  /** One line per operation, as HTTP has per request; a subscription's line comes when it ends. Never variables. */
+  finish(): void {
+    const durationMs = Number(process.hrtime.bigint() - this.started) / 1e6;
+    const operation = operationLabel(this.name, this.type !== null);
+    const ok = this.errorCodes.size === 0;
+    countOperation('websocket', operation, ok, this.type === 'subscription' ? undefined : durationMs / 1000);
+    if (this.streaming) activeSubscriptions.dec();
+    logger.info({
+      operation: this.name, operationType: this.type,
+      viewerSubject: this.viewer?.subject ?? null, viewerRole: this.viewer?.role ?? null, durationMs: Math.round(durationMs), errorCodes: [...this.errorCodes],
+    }, 'graphql operation over websocket');
+  }
+}
+
 /** graphql-ws (protocol graphql-transport-ws) on the GraphQL path; returns its disposer. */
 export function serveWebSocket(
   httpServer: http.Server, path: string, schema: GraphQLSchema, config: Config, database: Database, events: EventHub, authenticator: Authenticator,
@@ -33,8 +67,12 @@ export function serveWebSocket(
 ): Disposable {
   const validationRules = config.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const wsServer = new WebSocketServer({ server: httpServer, path });
+  wsServer.on('connection', (socket) => {
+    activeWebSockets.inc();
+    socket.once('close', () => activeWebSockets.dec());
+  });
   const credentials = new CredentialWatch(events);
-  const served = useServer<Record<string, unknown>, { viewer?: Viewer }>(
+  const served = useServer<Record<string, unknown>, { viewer?: Viewer; operations?: Map<string, SocketOperation> }>(
     {
       schema,
       // Without `connection_init` in time the socket is closed with 4408.
@@ -53,7 +91,9 @@ export function serveWebSocket(
         return true;
       },
       // The same gate as HTTP, in the same order, before anything runs: text, parse, validation, operation.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        const operation = new SocketOperation(ctx.extra.viewer);
+        (ctx.extra.operations ??= new Map()).set(id, operation);
         const source = gate.sourceOf(payload.query, payload.extensions);
         if (source instanceof GraphQLError) return [source];
         const refusedText = gate.admitSource(source);
@@ -72,6 +112,9 @@ export function serveWebSocket(
           caller: callerKey(viewer, ctx.extra.request.socket.remoteAddress),
         });
         if (refused) return [refused];
+        const chosen = getOperationAST(document, payload.operationName);
+        operation.type = chosen?.operation ?? null;
+        operation.name = chosen?.name?.value ?? null;
         return {
           schema,
           document,
@@ -81,8 +124,35 @@ export function serveWebSocket(
         };
       },
       // The same masking as HTTP's formatError, for results, events and refusals alike.
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
-      onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+      onOperation: (ctx, id, _payload, _args, result) => {
+        const operation = ctx.extra.operations?.get(id);
+        if (operation && Symbol.asyncIterator in result) {
+          operation.streaming = true;
+          activeSubscriptions.inc();
+        }
+      },
+      onNext: (ctx, id, _payload, _args, answer) => {
+        const result = answer as ExecutionResult;
+        const operation = ctx.extra.operations?.get(id);
+        operation?.noteErrors(result.errors);
+        if (operation?.streaming && result.data) countEventsDelivered('subscription');
+        return formatResult(result);
+      },
+      // A refusal (from onSubscribe) ends the operation here; an error during a subscription is followed by onComplete.
+      onError: (ctx, id, _payload, errors) => {
+        const operation = ctx.extra.operations?.get(id);
+        operation?.noteErrors(errors);
+        if (operation && operation.type === null) {
+          ctx.extra.operations!.delete(id);
+          operation.finish();
+        }
+        return formatErrors(errors);
+      },
+      onComplete: (ctx, id) => {
+        const operation = ctx.extra.operations?.get(id);
+        ctx.extra.operations?.delete(id);
+        operation?.finish();
+      },
     },
     wsServer,
   );

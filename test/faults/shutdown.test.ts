@@ -107,7 +107,7 @@ describe('SIGTERM to the process', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('drains as close() does, then exits with 0', async () => {
+  test('answers /readyz with 503 for SHUTDOWN_DELAY_MS, then drains as close() does and exits with 0', async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-shutdown-'));
     const port = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, '127.0.0.1', () => {
@@ -118,7 +118,10 @@ describe('SIGTERM to the process', () => {
     // An empty embedded database: starting takes seconds, seeding would take many more.
     child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, NODE_ENV: 'test', SEED: 'false', DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', JWT_SECRET: '', JWKS_URL: '' },
+      env: { ...process.env, NODE_ENV: 'test', SEED: 'false', DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', JWT_SECRET: '', JWKS_URL: '',
+        // Long enough for this test to see the 503 even on a loaded machine.
+        SHUTDOWN_DELAY_MS: '5000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -133,7 +136,23 @@ describe('SIGTERM to the process', () => {
     const inFlight = requestInFlight(`http://127.0.0.1:${port}/graphql`, token);
     await inFlight.started;
 
+    const readyz = async () => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+        return { status: response.status, body: await response.json() };
+      } catch {
+        return { status: 0, body: null };
+      }
+    };
+    expect((await readyz()).status).toBe(200);
     child.kill('SIGTERM');
+    let stopping: unknown;
+    await until('/readyz to answer 503 while the process still serves', async () => {
+      const answer = await readyz();
+      stopping = answer.body;
+      return answer.status === 503;
+    });
+    expect(stopping).toMatchObject({ ready: false, stopping: true, database: true, migrations: true });
     expect(await ws.closed).toBe(1001);
     await until('new connections to be refused', () => refused(port));
     inFlight.finish();

@@ -21,6 +21,16 @@ test('the run logged its requests: one line per GraphQL request, without variabl
   expect(requests.some((entry) => entry.viewerRole !== null && typeof entry.viewerSubject === 'string')).toBe(true);
   for (const entry of requests.slice(0, 200)) {
     expect(Object.keys(entry).sort()).toEqual(['durationMs', 'errorCodes', 'level', 'method', 'msg', 'operation', 'reqId', 'service', 'status', 'time', 'viewerRole', 'viewerSubject']);
+    expect(entry.reqId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+  }
+});
+
+test('one line per GraphQL operation over a WebSocket, with the same fields and never variables', () => {
+  const operations = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'graphql operation over websocket');
+  expect(operations.length).toBeGreaterThan(0);
+  expect(operations.some((entry) => entry.operationType === 'subscription')).toBe(true);
+  for (const entry of operations.slice(0, 200)) {
+    expect(Object.keys(entry).sort()).toEqual(['durationMs', 'errorCodes', 'level', 'msg', 'operation', 'operationType', 'service', 'time', 'viewerRole', 'viewerSubject']);
   }
 });
 
@@ -32,5 +42,7 @@ test('no log line holds a whole 18-character ID number or mobile number', () => 
 test('the internal error provoked with an ID number in its message was logged, masked', () => {
   const internal = lines.filter((line) => line.includes('"internal error"'));
   expect(internal.some((line) => line.includes(PROVOKED_ID_CARD_MASKED))).toBe(true);
+  // Logged while serving the request, so it carries the request's id: the two lines can be joined.
+  expect(internal.some((line) => line.includes(PROVOKED_ID_CARD_MASKED) && typeof JSON.parse(line).reqId === 'string')).toBe(true);
   expect(lines.some((line) => line.includes(PROVOKED_ID_CARD))).toBe(false);
 });

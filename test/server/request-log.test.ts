@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { logger, requestScope } from '../../src/logger';
+import { activeSubscriptions } from '../../src/server/metrics';
+import { Role, startTestServer, type TestServer } from '../helpers/server';
+import { Subscriber } from '../helpers/subscriptions';
+import { overSocket } from './over-socket';
+
+/** This process's log file: the test runs the server in-process and LOG_DIR is set (vitest.config.ts). */
+function rawLines(): string[] {
+  const dir = process.env.LOG_DIR;
+  if (!dir) throw new Error('LOG_DIR is not set: run through vitest.config.ts');
+  const file = path.join(dir, `gridgov-${process.pid}-${threadId}.log`);
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+}
+
+function logLines(): any[] {
+  return rawLines().map((line) => JSON.parse(line));
+}
+
+async function lineWhere(what: string, match: (entry: any) => boolean): Promise<any> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = logLines().find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no log line with ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+let t: TestServer;
+let token: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  token = await t.token(Role.CITY_ADMIN, undefined, 'request-log-admin');
+});
+afterAll(async () => t?.close());
+
+const post = (headers: Record<string, string>) => fetch(t.server.url, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+  body: JSON.stringify({ query: 'query RequestLogProbe($x: String!) { viewer { role } __type(name: $x) { name } }', variables: { x: '110101199003074578' } }),
+});
+
+describe('request ids', () => {
+  test('an acceptable incoming X-Request-Id is kept, answered in the header and logged with the operation, viewer and duration', async () => {
+    const response = await post({ 'x-request-id': 'lb-7f3a.92:abc_1' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('lb-7f3a.92:abc_1');
+    const entry = await lineWhere('reqId lb-7f3a.92:abc_1', (e) => e.reqId === 'lb-7f3a.92:abc_1');
+    expect(entry).toMatchObject({
+      msg: 'graphql request', operation: 'RequestLogProbe', viewerSubject: 'request-log-admin', viewerRole: 'CITY_ADMIN', status: 200, errorCodes: [],
+    });
+    expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+    // Variables are never bound to the line, and the id is there once.
+    expect(JSON.stringify(entry)).not.toMatch(/110101|variables/);
+    expect(rawLines().find((line) => line.includes('lb-7f3a.92:abc_1'))!.match(/"reqId"/g)).toHaveLength(1);
+  });
+
+  test('any line logged while serving a request carries its id', async () => {
+    requestScope.run({ reqId: 'scope-probe-1' }, () => logger.warn({ probe: true }, 'request scope probe'));
+    logger.warn({ probe: true }, 'outside any request');
+    expect(await lineWhere('the probe', (e) => e.msg === 'request scope probe')).toMatchObject({ reqId: 'scope-probe-1', probe: true });
+    expect(await lineWhere('the line outside', (e) => e.msg === 'outside any request')).not.toHaveProperty('reqId');
+  });
+
+  test('without one, or with one that is not a plain token, the server makes a new id', async () => {
+    const fresh = await post({});
+    const id = fresh.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    await lineWhere(`reqId ${id}`, (e) => e.reqId === id && e.operation === 'RequestLogProbe');
+
+    const rejected = await post({ 'x-request-id': 'Zhang San 13800138000' });
+    const replaced = rejected.headers.get('x-request-id');
+    expect(replaced).not.toBe('Zhang San 13800138000');
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+    const tooLong = await post({ 'x-request-id': 'a'.repeat(129) });
+    expect(tooLong.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('WebSocket operations', () => {
+  test('each operation over a WebSocket has its own line: operation, viewer, duration, error codes', async () => {
+    const client = t.wsClient(token);
+    expect((await overSocket(client, { query: 'query SocketLogProbe { viewer { role } }' })).data).toEqual({ viewer: { role: 'CITY_ADMIN' } });
+    const entry = await lineWhere('the socket operation', (e) => e.msg === 'graphql operation over websocket' && e.operation === 'SocketLogProbe');
+    expect(Object.keys(entry).sort()).toEqual(['durationMs', 'errorCodes', 'level', 'msg', 'operation', 'operationType', 'service', 'time', 'viewerRole', 'viewerSubject']);
+    expect(entry).toMatchObject({ operationType: 'query', viewerSubject: 'request-log-admin', viewerRole: 'CITY_ADMIN', errorCodes: [] });
+
+    await overSocket(client, { query: 'query SocketLogRefused { viewer { nothing } }' });
+    const refused = await lineWhere('the refused operation', (e) => e.msg === 'graphql operation over websocket' && e.errorCodes?.includes('GRAPHQL_VALIDATION_FAILED'));
+    expect(refused).toMatchObject({ operation: null, operationType: null, viewerSubject: 'request-log-admin' });
+
+    // A subscription's line comes when it ends.
+    const events = new Subscriber(client, 'subscription SubscriptionLogProbe { incidentEvents { cursor } }');
+    for (let running = 0; running < 1;) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      running = (await activeSubscriptions.get()).values[0]?.value ?? 0;
+    }
+    expect(logLines().some((e) => e.operation === 'SubscriptionLogProbe')).toBe(false);
+    events.stop();
+    const ended = await lineWhere('the ended subscription', (e) => e.operation === 'SubscriptionLogProbe');
+    expect(ended).toMatchObject({ operationType: 'subscription', viewerSubject: 'request-log-admin', errorCodes: [] });
+    await client.dispose();
+  });
+});
