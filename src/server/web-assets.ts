@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Response } from 'express';
+import { logger } from '../logger';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where scripts/build-web.mjs writes the browser bundle; gitignored. */
+export const WEB_BUILD_DIR = path.join(ROOT, 'dist', 'web');
+const WEB_SOURCES = path.join(ROOT, 'web');
+const BUILD_SCRIPT = path.join(ROOT, 'scripts', 'build-web.mjs');
+
+function newestSourceMs(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(file) : fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether the bundle is missing, or older than the sources beside it (a pull without `npm install`). */
+function bundleIsStale(): boolean {
+  let builtFrom: number;
+  try {
+    builtFrom = (JSON.parse(fs.readFileSync(path.join(WEB_BUILD_DIR, 'manifest.json'), 'utf8')) as { sourcesModifiedMs: number }).sourcesModifiedMs;
+  } catch {
+    return true;
+  }
+  return fs.existsSync(WEB_SOURCES) && newestSourceMs(WEB_SOURCES) > builtFrom;
+}
+
+function runBuild(): Promise<string | null> {
+  logger.info({ dir: WEB_BUILD_DIR }, 'building the browser bundle (explorer, notice board)');
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BUILD_SCRIPT], { cwd: ROOT }, (error, _stdout, stderr) => {
+      if (!error) {
+        resolve(null);
+        return;
+      }
+      const problem = `The browser bundle could not be built (run \`npm run build:web\` to see why): ${stderr.trim().split('\n')[0] || error.message}`;
+      logger.error({ err: error, stderr }, 'building the browser bundle failed');
+      resolve(problem);
+    });
+  });
+}
+
+/** One build per process, however many servers it starts (the tests start many). */
+let building: Promise<string | null> | null = null;
+
+/**
+ * The browser bundle of the explorer and the notice boards, served under /assets by the API
+ * itself (the users' intranets have no CDN). `npm install` builds it; a server that finds it
+ * missing or stale builds it at start, and requests for it wait for that build.
+ */
+export function webAssets(): { problem: () => Promise<string | null>; routes: () => express.Router } {
+  building ??= bundleIsStale() ? runBuild() : Promise.resolve(null);
+  const ready = building;
+  return {
+    /** Null once the bundle is in place; otherwise why it is not. */
+    problem: () => ready,
+    routes() {
+      const router = express.Router();
+      router.use('/assets', async (_req, res, next) => {
+        const problem = await ready;
+        if (problem) {
+          res.status(503).type('text/plain').send(problem);
+          return;
+        }
+        next();
+      }, express.static(WEB_BUILD_DIR, {
+        index: false,
+        // The names carry no hash: browsers revalidate (ETag) rather than keep an old bundle.
+        setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
+      }));
+      return router;
+    },
+  };
+}
+
+/**
+ * Headers of the pages served to browsers: everything they load comes from this origin
+ * (the CSP says so, and keeps text the owners wrote from ever running as script).
+ * `framable`: a public notice board may be shown inside a lobby screen's own page.
+ */
+export function setPageHeaders(res: Response, options: { framable: boolean; inlineStyles: boolean }): void {
+  const policy = [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `style-src 'self'${options.inlineStyles ? " 'unsafe-inline'" : ''}`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    ...(options.framable ? [] : ["frame-ancestors 'none'"]),
+  ];
+  res.setHeader('content-security-policy', policy.join('; '));
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+}

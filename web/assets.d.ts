@@ -1,0 +1,2 @@
+// esbuild bundles the style sheets a script imports into a CSS file beside it.
+declare module '*.css';
