@@ -23,6 +23,12 @@ function forHttp(error: GraphQLError): GraphQLError {
   return error;
 }
 
+/** graphql-js would run a subscription over HTTP as a stream Apollo cannot send: tell the client where it goes. */
+const SUBSCRIPTION_OVER_HTTP = new GraphQLError(
+  'Subscriptions are served over WebSocket on this same path (graphql-ws, protocol graphql-transport-ws), not over HTTP.',
+  { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
+);
+
 interface HttpParams {
   query?: unknown;
   extensions?: { persistedQuery?: { sha256Hash?: unknown } };
@@ -82,7 +88,8 @@ export class HttpGate {
         if (gate.allowList && request.query === undefined && typeof hash === 'string') request.query = gate.allowList.bodyOf(hash);
         let rateLimit: RateLimitStatus | null = null;
         return {
-          async didResolveOperation({ document, contextValue, request: { variables, operationName } }) {
+          async didResolveOperation({ document, operation, contextValue, request: { variables, operationName } }) {
+            if (operation?.operation === 'subscription') throw SUBSCRIPTION_OVER_HTTP;
             const caller = callerKey(contextValue.viewer, addresses.get(contextValue));
             const verdict = await gate.admit({ schema, document, viewer: contextValue.viewer, variables, operationName, caller });
             if (verdict.refused) throw forHttp(verdict.refused);

@@ -147,3 +147,14 @@ test('a batch of operations in one HTTP request is refused with 400 and runs not
   expect(response.status).toBe(400);
   expect(t.database.statements.count).toBe(before);
 });
+
+describe('a subscription sent over HTTP', () => {
+  test('is refused with 400 and told to use the WebSocket, before any SQL', async () => {
+    const before = t.database.statements.count;
+    const response = await t.post({ query: 'subscription { incidentEvents { cursor } }' }, admin);
+    const body = (await response.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(response.status).toBe(400);
+    expect(body.errors).toEqual([{ message: expect.stringContaining('WebSocket'), extensions: { code: 'BAD_REQUEST' } }]);
+    expect(t.database.statements.count).toBe(before);
+  });
+});
