@@ -24,6 +24,8 @@ export interface Config {
   eventsPollMs: number;
   /** How long events stay in the outbox, so subscribers can resume with `after`. */
   eventRetentionMs: number;
+  /** Most connections each process opens to PostgreSQL for requests (plus one for LISTEN). */
+  databasePoolSize: number;
   /** How long opening a PostgreSQL connection may take before requests answer SERVICE_UNAVAILABLE. */
   databaseConnectTimeoutSeconds: number;
   /** How often a lost LISTEN connection (a database restart) is re-tried. */
@@ -32,6 +34,10 @@ export interface Config {
   statementTimeoutMs: number;
   /** On shutdown, how long in-flight HTTP requests may take before their connections are cut. */
   shutdownGraceMs: number;
+  /** On shutdown, how long `/readyz` answers 503 while the process still serves, before the drain: the balancer's time to notice. */
+  shutdownDelayMs: number;
+  /** When set, `/metrics` answers only requests bearing it (`Authorization: Bearer …`); unset, it is open. */
+  metricsToken: string | undefined;
   /** Deepest nesting of fields an operation may have (fragments expanded). */
   queryMaxDepth: number;
   /** Most points an operation may cost: each field 1, a connection multiplies its children by `first`/`last`. */
@@ -42,6 +48,8 @@ export interface Config {
   queryMaxTokens: number;
   /** Schema introspection (`__schema`, `__type`); off in production unless asked for. */
   introspection: boolean;
+  /** GraphiQL at `GET /` for browsers; off in production unless asked for. */
+  explorer: boolean;
   /** `apq`: automatic persisted queries; `allowlist`: only the operations of `persistedQueriesFile` run. */
   persistedQueries: 'apq' | 'allowlist';
   /** The published allow-list, an Apollo persisted-query manifest (`npm run persisted-queries`). */
@@ -52,6 +60,16 @@ export interface Config {
   rateLimitMutationWeight: number;
   /** Query cost per rate-limit point: each started unit of an operation's cost is charged one point (like GitHub's 100). */
   rateLimitCostUnit: number;
+  /** Whether this process fans out and sends webhooks (every process may; they share the work). */
+  webhookDelivery: boolean;
+  /** Most webhook requests this process has in flight at once. */
+  webhookConcurrency: number;
+  /** A webhook request without a complete answer within this time is a failed attempt. */
+  webhookTimeoutMs: number;
+  /** How often each process looks for due retries and unsent events without being woken. */
+  webhookPollMs: number;
+  /** Hosts webhooks may reach although they are loopback or link-local (SSRF policy, webhook.address.ts). */
+  webhookAllowedHosts: string[];
 }
 
 function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -99,20 +117,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     eventsPollMs: intSetting(env, 'EVENTS_POLL_MS', 5_000),
     eventRetentionMs: intSetting(env, 'EVENT_RETENTION_DAYS', 7) * 24 * 3600 * 1000,
+    databasePoolSize: Math.max(1, intSetting(env, 'DATABASE_POOL_SIZE', 10)),
     databaseConnectTimeoutSeconds: intSetting(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 10),
     listenRetryMs: intSetting(env, 'LISTEN_RETRY_MS', 1_000),
     statementTimeoutMs: intSetting(env, 'STATEMENT_TIMEOUT_MS', 30_000),
     shutdownGraceMs: intSetting(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    shutdownDelayMs: intSetting(env, 'SHUTDOWN_DELAY_MS', 0),
+    metricsToken: env.METRICS_TOKEN || undefined,
     queryMaxDepth: intSetting(env, 'QUERY_MAX_DEPTH', 10),
     queryMaxCost: intSetting(env, 'QUERY_MAX_COST', 10_000),
     queryMaxAliases: intSetting(env, 'QUERY_MAX_ALIASES', 15),
     queryMaxTokens: intSetting(env, 'QUERY_MAX_TOKENS', 2_000),
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : !production,
+    explorer: env.EXPLORER ? env.EXPLORER === 'true' : !production,
     persistedQueries,
     persistedQueriesFile,
     rateLimitPointsPerHour: intSetting(env, 'RATE_LIMIT_POINTS_PER_HOUR', 5_000),
     rateLimitMutationWeight: intSetting(env, 'RATE_LIMIT_MUTATION_WEIGHT', 10),
     rateLimitCostUnit: Math.max(1, intSetting(env, 'RATE_LIMIT_COST_UNIT', 100)),
+    webhookDelivery: env.WEBHOOK_DELIVERY !== 'false',
+    webhookConcurrency: Math.max(1, intSetting(env, 'WEBHOOK_CONCURRENCY', 8)),
+    webhookTimeoutMs: intSetting(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookPollMs: intSetting(env, 'WEBHOOK_POLL_MS', 5_000),
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? (production ? '' : 'localhost,127.0.0.1,::1'))
+      .split(',').map((host) => host.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter(Boolean),
   };
 }
 

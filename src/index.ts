@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const database = await openDatabase({
-    url: config.databaseUrl, dataDir: config.dataDir, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
+    url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
     statementTimeoutMs: config.statementTimeoutMs,
   });
   await migrateDatabase(database);
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const server = await startServer(config, database);
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`;
   const lines = [`gridgov ready in ${Date.now() - started} ms on ${where}`, `  GraphQL (HTTP and WebSocket): ${server.url}`];
+  if (config.explorer) lines.push(`  Explorer (GraphiQL, in a browser): http://localhost:${server.port}/`);
   if (!config.production) {
     lines.push('  Demo tokens and the demo API key (send as "Authorization: Bearer <token>"):');
     for (const { claims, token } of await demoTokens(database.db, config.jwtSecret, { issuer: config.jwtIssuer, audience: config.jwtAudience })) lines.push(`    ${claims.role.padEnd(20)} ${token}`);
@@ -28,20 +29,23 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
-  // The first signal drains: in-flight requests finish, WebSockets close with 1001. A second one, or
-  // a drain that outlives the grace period by far, ends the process at once.
+  // The first signal makes /readyz answer 503 and, SHUTDOWN_DELAY_MS later (the balancer has stopped
+  // sending), drains: in-flight requests finish, WebSockets close with 1001. A second signal, or a
+  // drain that outlives the grace period by far, ends the process at once.
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting without draining');
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, delayMs: config.shutdownDelayMs }, 'shutting down');
+    server.beginShutdown();
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, config.shutdownGraceMs + 5_000).unref();
+    }, config.shutdownDelayMs + config.shutdownGraceMs + 5_000).unref();
     try {
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await server.close();
       await database.close();
       process.exit(0);

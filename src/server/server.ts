@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from '../auth/authenticator';
@@ -11,38 +12,63 @@ import type { Config } from '../config';
 import { createContext, type Context } from '../context';
 import type { Database } from '../db/client';
 import { EventHub } from '../events/hub';
+import { WebhookDelivery } from '../modules/webhook/webhook.delivery';
 import { startJobs } from './jobs';
 import { importRoutes } from '../modules/import/import.routes';
 import { appraisalRoutes } from '../modules/appraisal/appraisal.export';
+import { open311Routes } from '../modules/open311/open311.routes';
+import { BoardFeed } from '../modules/property/board.routes';
+import { explorerRoutes } from './explorer';
 import { formatError, httpErrorHandler, unavailableStatusPlugin } from './format-error';
+import { METRICS_CONTENT_TYPE, scrape, watchServer } from './metrics';
 import { readiness } from './readiness';
 import { Gate } from './gate';
 import { HttpGate } from './gate-plugin';
 import { requestLog, requestLogPlugin } from './request-log';
 import { serveWebSocket } from './websocket';
+import { webAssets } from './web-assets';
 import { getSchema } from '../schema';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface RunningServer {
   events: EventHub;
+  /** This process's webhook worker; null with WEBHOOK_DELIVERY=false. */
+  webhooks: WebhookDelivery | null;
+  /** The notice boards' live streams (`connections` for /metrics). */
+  board: BoardFeed;
   url: string;
   wsUrl: string;
   port: number;
+  /** `/readyz` answers 503 from now on while everything else still serves: the balancer's cue to send no more. */
+  beginShutdown(): void;
   close(): Promise<void>;
+}
+
+/** Whether a request may read `/metrics`: always without METRICS_TOKEN, else only with it as its bearer token. */
+function mayScrape(config: Config, authorization: string | undefined): boolean {
+  if (config.metricsToken === undefined) return true;
+  const given = Buffer.from(authorization?.replace(/^Bearer /, '') ?? '');
+  const expected = Buffer.from(config.metricsToken);
+  return authorization?.startsWith('Bearer ') === true && given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
   const schema = await getSchema();
   const events = new EventHub(database, config.eventsPollMs);
   await events.start();
+  const unwatch = watchServer({ database, events });
   const stopJobs = startJobs(config, database);
+  const webhooks = config.webhookDelivery ? new WebhookDelivery(config, database, events) : null;
+  webhooks?.start();
   const app = express();
   const httpServer = http.createServer(app);
   const authenticator = createAuthenticator(config, database.db);
   const gate = new Gate(config, database);
   const httpGate = new HttpGate(schema, gate);
   const wsCleanup = serveWebSocket(httpServer, GRAPHQL_PATH, schema, config, database, events, authenticator, gate);
+  const board = new BoardFeed(config, database, events);
+  const assets = webAssets();
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -65,13 +91,14 @@ export async function startServer(config: Config, database: Database, port = con
       ApolloServerPluginLandingPageDisabled(),
       httpGate.plugin(),
       requestLogPlugin,
-      { async serverWillStart() { return { async drainServer() { stopJobs(); await wsCleanup.dispose(); await events.stop(); } }; } },
+      { async serverWillStart() { return { async drainServer() { stopJobs(); board.close(); await webhooks?.stop(); await wsCleanup.dispose(); await events.stop(); unwatch(); } }; } },
     ],
   });
   await apollo.start();
 
+  app.use(explorerRoutes(config, database, assets, GRAPHQL_PATH));
   app.get('/', (_req, res) => {
-    res.json({ name: 'gridgov', graphql: GRAPHQL_PATH, websocket: GRAPHQL_PATH, protocol: 'graphql-transport-ws', health: '/healthz', ready: '/readyz' });
+    res.json({ name: 'gridgov', graphql: GRAPHQL_PATH, websocket: GRAPHQL_PATH, protocol: 'graphql-transport-ws', health: '/healthz', ready: '/readyz', metrics: '/metrics' });
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -81,8 +108,22 @@ export async function startServer(config: Config, database: Database, port = con
     const state = await readiness(database, events, stopping);
     res.status(state.ready ? 200 : 503).json(state);
   });
+  app.get('/metrics', async (req, res, next) => {
+    if (!mayScrape(config, req.headers.authorization)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: 'METRICS_TOKEN required' });
+      return;
+    }
+    try {
+      res.type(METRICS_CONTENT_TYPE).send(await scrape());
+    } catch (error) {
+      next(error);
+    }
+  });
   app.use(importRoutes(authenticator, database));
   app.use(appraisalRoutes(authenticator, database));
+  app.use(open311Routes(config, database, events, authenticator));
+  app.use(assets.routes());
+  app.use(board.routes());
   app.use(GRAPHQL_PATH, requestLog());
   app.use(
     GRAPHQL_PATH,
@@ -100,9 +141,14 @@ export async function startServer(config: Config, database: Database, port = con
   const actualPort = (httpServer.address() as AddressInfo).port;
   return {
     events,
+    webhooks,
+    board,
     port: actualPort,
     url: `http://localhost:${actualPort}${GRAPHQL_PATH}`,
     wsUrl: `ws://localhost:${actualPort}${GRAPHQL_PATH}`,
+    beginShutdown: () => {
+      stopping = true;
+    },
     // Drains HTTP (in-flight requests finish, new connections are refused) and closes WebSockets with 1001.
     close: () => {
       stopping = true;
