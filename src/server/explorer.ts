@@ -2,7 +2,7 @@ import express from 'express';
 import { demoTokens } from '../auth/demo-tokens';
 import { DEMO_JWT_SECRET, type Config } from '../config';
 import type { Database } from '../db/client';
-import { setPageHeaders, type webAssets } from './web-assets';
+import { htmlPage, setPageHeaders, type webAssets } from './web-assets';
 
 /** What web/explorer.tsx reads from the page. */
 interface ExplorerSettings {
@@ -24,22 +24,13 @@ async function offeredTokens(config: Config, database: Database): Promise<Explor
 function explorerPage(settings: ExplorerSettings): string {
   // JSON inside <script> must not be able to close the element.
   const json = JSON.stringify(settings).replace(/</g, '\\u003c');
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>gridgov · GraphQL explorer</title>
-<link rel="stylesheet" href="/assets/explorer.css">
-</head>
-<body>
-<div id="explorer"></div>
+  return htmlPage({
+    title: 'gridgov · GraphQL explorer',
+    bundle: 'explorer',
+    body: `<div id="explorer"></div>
 <script type="application/json" id="explorer-settings">${json}</script>
-<script src="/assets/explorer.js"></script>
-</body>
-</html>
-`;
+<script src="/assets/explorer.js"></script>`,
+  });
 }
 
 /**

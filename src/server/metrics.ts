@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
+import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Config } from '../config';
 import { rowsOf, type Database } from '../db/client';
 import type { EventHub } from '../events/hub';
 import { logger } from '../logger';
@@ -191,4 +194,25 @@ export function scrape(): Promise<string> {
   return registry.metrics();
 }
 
-export const METRICS_CONTENT_TYPE = registry.contentType;
+/** Whether a request may read `/metrics`: always without METRICS_TOKEN, else only with it as its bearer token. */
+function mayScrape(config: Config, authorization: string | undefined): boolean {
+  if (config.metricsToken === undefined) return true;
+  const given = Buffer.from(authorization?.replace(/^Bearer /, '') ?? '');
+  const expected = Buffer.from(config.metricsToken);
+  return authorization?.startsWith('Bearer ') === true && given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** GET /metrics. */
+export function metricsRoute(config: Config): RequestHandler {
+  return async (req, res, next) => {
+    if (!mayScrape(config, req.headers.authorization)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: 'METRICS_TOKEN required' });
+      return;
+    }
+    try {
+      res.type(registry.contentType).send(await scrape());
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -4,7 +4,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from '../auth/authenticator';
@@ -20,7 +19,7 @@ import { open311Routes } from '../modules/open311/open311.routes';
 import { BoardFeed } from '../modules/property/board.routes';
 import { explorerRoutes } from './explorer';
 import { formatError, httpErrorHandler, unavailableStatusPlugin } from './format-error';
-import { METRICS_CONTENT_TYPE, scrape, watchServer } from './metrics';
+import { metricsRoute, watchServer } from './metrics';
 import { readiness } from './readiness';
 import { Gate } from './gate';
 import { HttpGate } from './gate-plugin';
@@ -43,14 +42,6 @@ export interface RunningServer {
   /** `/readyz` answers 503 from now on while everything else still serves: the balancer's cue to send no more. */
   beginShutdown(): void;
   close(): Promise<void>;
-}
-
-/** Whether a request may read `/metrics`: always without METRICS_TOKEN, else only with it as its bearer token. */
-function mayScrape(config: Config, authorization: string | undefined): boolean {
-  if (config.metricsToken === undefined) return true;
-  const given = Buffer.from(authorization?.replace(/^Bearer /, '') ?? '');
-  const expected = Buffer.from(config.metricsToken);
-  return authorization?.startsWith('Bearer ') === true && given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export async function startServer(config: Config, database: Database, port = config.port): Promise<RunningServer> {
@@ -108,17 +99,7 @@ export async function startServer(config: Config, database: Database, port = con
     const state = await readiness(database, events, stopping);
     res.status(state.ready ? 200 : 503).json(state);
   });
-  app.get('/metrics', async (req, res, next) => {
-    if (!mayScrape(config, req.headers.authorization)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: 'METRICS_TOKEN required' });
-      return;
-    }
-    try {
-      res.type(METRICS_CONTENT_TYPE).send(await scrape());
-    } catch (error) {
-      next(error);
-    }
-  });
+  app.get('/metrics', metricsRoute(config));
   app.use(importRoutes(authenticator, database));
   app.use(appraisalRoutes(authenticator, database));
   app.use(open311Routes(config, database, events, authenticator));

@@ -99,3 +99,29 @@ export function setPageHeaders(res: Response, options: { framable: boolean; inli
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('referrer-policy', 'no-referrer');
 }
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text that people wrote (names, reasons) never becomes markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** The page around one of our bundles: its stylesheet, then what the caller puts in the head and the body. */
+export function htmlPage(options: { title: string; bundle: 'explorer' | 'board'; head?: string; body: string }): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(options.title)}</title>
+<link rel="stylesheet" href="/assets/${options.bundle}.css">
+${options.head ?? ''}
+</head>
+<body>
+${options.body}
+</body>
+</html>
+`;
+}

@@ -1,16 +1,10 @@
 import { CHINA_OFFSET_MS } from '../../calendar';
 import type { Board } from './board.service';
 import type { DisclosureNode } from './disclosure.loaders';
+import { escapeHtml, htmlPage } from '../../server/web-assets';
 
 /** The short form of a version's SHA-256 printed on the board: enough to compare with a copy kept. */
 export const HASH_SHOWN = 12;
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text the owners or the company wrote (names, reasons) never becomes markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
 
 /** `1234567.80` → `1,234,567.80 元`, exactly as published (a decimal string, never a float). */
 export function yuanText(amount: string): string {
@@ -60,21 +54,7 @@ export function noticesHtml(board: Board): string {
 }
 
 function page(title: string, body: string, head = ''): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/assets/board.css">
-${head}
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlPage({ title, bundle: 'board', head, body });
 }
 
 /**
