@@ -1,6 +1,6 @@
 /**
  * Benchmark of incident events end to end: `npm run bench:events -- [--subscribers N]
- * [--events M] [--processes 1,2] [--concurrency C] [--timeout SECONDS]`.
+ * [--events M] [--processes 1,2] [--concurrency C] [--timeout SECONDS] [--json FILE]`.
  *
  * A throwaway PostgreSQL server with the demo city; per mode, N API processes (as
  * `npm start` runs them), S graphql-ws subscribers to `incidentEvents` spread over them, and
@@ -8,6 +8,9 @@
  * events/s, deliveries/s and commit-to-receipt latency (receipt on a subscriber − arrival of
  * that mutation's HTTP response, both taken with performance.now() in this one process), and
  * checks that every subscriber got every event exactly once and in commit (outbox id) order.
+ * Memory per connection: growth of the API processes' resident set from before the first
+ * subscriber to after the warm-up, divided by the subscribers (no forced GC: an upper bound).
+ * --json also writes the results to FILE, for `npm run bench` (scripts/bench/index.ts).
  * Everything is on localhost; the whole run is bounded by --timeout (600 s).
  */
 import 'reflect-metadata';
@@ -24,10 +27,10 @@ import { DEMO_JWT_SECRET } from '../../src/config';
 import { migrateDatabase, openDatabase, rowsOf, type Database } from '../../src/db/client';
 import { fromGlobalId } from '../../src/graphql/ids';
 import { seedDemoCity } from '../../src/seed/demo-city';
-import { gql, log, machineJiffies, now, percentile, sleep, spawnApi, stopApi } from './harness';
+import { gql, log, machineJiffies, now, percentile, perConnection, sleep, spawnApi, stopApi } from './harness';
 import { startPostgres, type PostgresServer } from './postgres';
 
-const USAGE = 'usage: npm run bench:events -- [--subscribers 1000] [--events 300] [--processes 1,2] [--concurrency 10] [--timeout 600] [--api-node-args="--cpu-prof ..."]';
+const USAGE = 'usage: npm run bench:events -- [--subscribers 1000] [--events 300] [--processes 1,2] [--concurrency 10] [--timeout 600] [--json FILE] [--api-node-args="--cpu-prof ..."]';
 
 const SUBSCRIPTION = 'subscription { incidentEvents { cursor transition { action } incident { id title } } }';
 const REPORT = 'mutation($input: IncidentReportInput!) { incidentReport(input: $input) { incident { id } userErrors { code message } } }';
@@ -40,6 +43,7 @@ interface Options {
   timeoutMs: number;
   /** Extra node flags for the API processes (e.g. profiling), split on spaces. */
   apiNodeArgs: string[];
+  json: string | null;
 }
 
 function parseOptions(): Options {
@@ -51,6 +55,7 @@ function parseOptions(): Options {
       concurrency: { type: 'string', default: '10' },
       timeout: { type: 'string', default: '600' },
       'api-node-args': { type: 'string', default: '' },
+      json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -71,6 +76,7 @@ function parseOptions(): Options {
     concurrency: positive('concurrency', values.concurrency!),
     timeoutMs: positive('timeout', values.timeout!) * 1000,
     apiNodeArgs: values['api-node-args']!.split(' ').filter(Boolean),
+    json: values.json ?? null,
   };
 }
 
@@ -84,6 +90,21 @@ function cpuSeconds(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** Resident set size of a process in bytes, from /proc (Linux); null elsewhere. */
+function rssBytes(pid: number | undefined): number | null {
+  try {
+    const kib = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? null : Number(kib) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+const totalRss = (apis: { child: { pid?: number } }[]) => {
+  const sizes = apis.map((a) => rssBytes(a.child.pid));
+  return sizes.some((s) => s === null) ? null : sizes.reduce((sum: number, s) => sum + (s ?? 0), 0);
+};
 
 /** CPU seconds of every PostgreSQL process of the cluster (postmaster and backends). */
 function postgresCpuSeconds(pg: PostgresServer): number | null {
@@ -321,6 +342,9 @@ interface ModeResult {
   subscribeSeconds: number;
   warmUps: number;
   notReady: number;
+  /** Resident set of the API processes together, idle before subscribing and with every subscriber warmed up. */
+  rssIdle: number | null;
+  rssSubscribed: number | null;
   cpu: string;
   locks: LockSamples | null;
   errors: string[];
@@ -335,11 +359,15 @@ async function runMode(pg: PostgresServer, database: Database, databaseUrl: stri
   const remaining = () => deadline - Date.now();
 
   log(`mode ${n} process(es): starting the API processes`);
-  const apis = await Promise.all(Array.from({ length: n }, (_, i) => spawnApi(databaseUrl, { index: i, nodeArgs: options.apiNodeArgs, logEveryExit: true })));
+  // Rate limit off: the reporter sends more mutations in a minute than an hour's budget covers.
+  const apis = await Promise.all(Array.from({ length: n }, (_, i) => spawnApi(databaseUrl, { index: i, nodeArgs: options.apiNodeArgs, logEveryExit: true, env: { RATE_LIMIT_POINTS_PER_HOUR: '0' } })));
   const tally = new Tally(S, M, tag);
   const subscribers: Subscriber[] = [];
   try {
     const adminToken = await issueToken({ sub: 'bench-reporter', role: Role.CITY_ADMIN }, DEMO_JWT_SECRET);
+    // One request first, so the idle footprint includes what serving (not subscribing) loads.
+    await gql(apis[0].url, adminToken, '{ __typename }');
+    const rssIdle = totalRss(apis);
 
     // Subscribe, in waves so that the servers' listen backlogs are never the limit.
     const subscribeStarted = now();
@@ -369,6 +397,7 @@ async function runMode(pg: PostgresServer, database: Database, databaseUrl: stri
     const subscribeSeconds = (now() - subscribeStarted) / 1000;
     const notReady = S - tally.warmCount;
     await sleep(200); // let the last warm-up deliveries settle before timing starts
+    const rssSubscribed = totalRss(apis);
 
     // Measure.
     const sendAt = new Float64Array(M);
@@ -494,6 +523,8 @@ async function runMode(pg: PostgresServer, database: Database, databaseUrl: stri
       subscribeSeconds,
       warmUps,
       notReady,
+      rssIdle,
+      rssSubscribed,
       cpu: cpu + machineCpu,
       locks,
       errors: [...errors, ...tally.errors],
@@ -567,10 +598,13 @@ async function runModes(pg: PostgresServer, database: Database, databaseUrl: str
   }
 
   report(results, options, pgVersion);
+  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ options, pgVersion, results }, null, 2));
   clearTimeout(watchdog);
   const clean = results.every((r) => r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.failedMutations === 0 && r.notReady === 0);
   return clean ? 0 : 1;
 }
+
+const mib = (bytes: number | null) => (bytes === null ? '?' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
 
 function report(results: ModeResult[], options: Options, pgVersion: string): void {
   const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(1));
@@ -591,6 +625,7 @@ function report(results: ModeResult[], options: Options, pgVersion: string): voi
         `HTTP response − commit p50 ${ms(r.responseLag?.p50)} / p99 ${ms(r.responseLag?.p99)} / max ${ms(r.responseLag?.max)} ms; out of order ${r.outOfOrder}, unexpected events ${r.foreign}, failed mutations ${r.failedMutations}, min latency ${ms(r.latency?.min)} ms; ` +
         `mutation round trip p50 ${ms(r.mutationMs?.p50)} / p99 ${ms(r.mutationMs?.p99)} / max ${ms(r.mutationMs?.max)} ms; ` +
         `outbox lock while reporting: ${r.locks ? `${r.locks.waiting.toFixed(1)} transactions waiting on average (max ${r.locks.maxWaiting}), holder idle in transaction in ${(r.locks.holderIdle * 100).toFixed(0)}% of ${r.locks.samples} samples` : '–'}; ` +
+        `API resident set ${mib(r.rssIdle)} idle, ${mib(r.rssSubscribed)} subscribed (${perConnection(r)} per connection); ` +
         `subscribed and warmed up in ${r.subscribeSeconds.toFixed(1)} s (${r.warmUps} warm-up report${r.warmUps === 1 ? '' : 's'}, ${r.notReady} not ready); CPU: ${r.cpu}`,
       ...r.errors.slice(0, 10).map((e) => `  - error: ${e}`),
       ...(r.errors.length > 10 ? [`  - … ${r.errors.length - 10} more errors`] : []),

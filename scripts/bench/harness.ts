@@ -36,6 +36,11 @@ export function machineJiffies(): { busy: number; total: number } | null {
   }
 }
 
+/** Growth of the API processes' resident set per subscriber, in KiB. */
+export function perConnection(r: { rssIdle: number | null; rssSubscribed: number | null; subscribers: number }): string {
+  return r.rssIdle === null || r.rssSubscribed === null ? '?' : `${((r.rssSubscribed - r.rssIdle) / r.subscribers / 1024).toFixed(1)} KiB`;
+}
+
 // API processes ------------------------------------------------------------------------------
 
 export interface ApiProcess {
@@ -53,6 +58,8 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** For a report that shows every process's exit status, a clean exit is logged too. */
   logEveryExit?: boolean;
+  /** Settings on top of the environment (e.g. RATE_LIMIT_POINTS_PER_HOUR). */
+  env?: Record<string, string>;
 }
 
 const live = new Set<ChildProcess>();
@@ -60,11 +67,11 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-export function spawnApi(databaseUrl: string, { index, nodeArgs = [], logEveryExit = false }: SpawnOptions = {}): Promise<ApiProcess> {
+export function spawnApi(databaseUrl: string, { index, nodeArgs = [], logEveryExit = false, env = {} }: SpawnOptions = {}): Promise<ApiProcess> {
   const name = index === undefined ? 'the API process' : `API process ${index}`;
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', SEED: 'false', LOG_LEVEL: 'warn', JWT_SECRET: DEMO_JWT_SECRET },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', SEED: 'false', LOG_LEVEL: 'warn', JWT_SECRET: DEMO_JWT_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
