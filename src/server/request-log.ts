@@ -34,6 +34,17 @@ function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/**
+ * For plain HTTP routes (Open311): the request's id in the `X-Request-Id` header and on every
+ * line logged while serving it, as requestLog() gives GraphQL requests.
+ */
+export function withRequestId(): RequestHandler {
+  return (req, res, next) => {
+    req.id = requestIdOf(req, res);
+    requestScope.run({ reqId: String(req.id) }, next);
+  };
+}
+
 /** What one GraphQL request's log line says besides its id, method, status and duration. Never variables or bodies. */
 interface RequestSummary {
   operation: string | null;

@@ -11,6 +11,7 @@ import type { EventHub } from '../../events/hub';
 import { logger } from '../../logger';
 import { databaseUnavailableCode } from '../../server/format-error';
 import { callerKey, operationCharge, RateLimiter } from '../../server/rate-limit';
+import { withRequestId } from '../../server/request-log';
 import { isApiKey } from '../integrator/integrator.keys';
 import { open311Error, readFiledRequest, readRequestQuery, requestIdOfPath, SERVICE_CODES, type Open311Error } from './open311.mapping';
 import { fileRequest, findRequests, listServices, MAX_REQUESTS, OPEN311_FILERS, OPEN311_READERS } from './open311.service';
@@ -65,13 +66,14 @@ async function open311Viewer(req: Request, res: Response, authenticator: Authent
   return viewer;
 }
 
-/** One line per Open311 request: never the query string (it carries the key) nor the body (it may carry a phone or e-mail). */
+/** One line per Open311 request, with its id: never the query string (it carries the key) nor the body (it may carry a phone or e-mail). */
 function requestLog(): express.RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const viewer = res.locals.viewer as Viewer | undefined;
       logger.info({
+        reqId: req.id,
         method: req.method,
         path: req.baseUrl + req.path,
         status: res.statusCode,
@@ -125,7 +127,7 @@ export function open311Routes(config: Config, database: Database, events: EventH
     return false;
   }
 
-  router.use(OPEN311_PATH, requestLog());
+  router.use(OPEN311_PATH, withRequestId(), requestLog());
 
   router.get(`${OPEN311_PATH}/services.json`, async (req, res) => {
     if (!(await charged(req, res, ANONYMOUS, SERVICE_CODES.length * SERVICE_FIELDS, 0))) return;

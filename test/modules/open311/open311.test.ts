@@ -342,20 +342,22 @@ describe('logs', () => {
     const dir = process.env.LOG_DIR;
     expect(dir).toBeTruthy();
     const marker = `o311-log-${Date.now()}@example.org`;
-    const id = await filed(specForm({ email: marker, phone: '13698765432' }));
+    const id = await filed(specForm({ email: marker, phone: '13698765432' }), { 'x-request-id': 'o311-log-request' });
     const lines = await until(() => {
       // This process's files: the server of this test file logs from here.
       const all = fs.readdirSync(dir!).filter((name) => name.startsWith(`gridgov-${process.pid}-`))
         .flatMap((name) => fs.readFileSync(path.join(dir!, name), 'utf8').split('\n'));
-      const mine = all.filter((line) => line.includes('"open311 request"') && line.includes('"POST"'));
+      const mine = all.filter((line) => line.includes('"open311 request"') && line.includes('"o311-log-request"'));
       return mine.length > 0 ? all : undefined;
     }, 'the open311 request log line');
     const text = lines.join('\n');
     expect(text).not.toContain(marker);
     expect(text).not.toContain('13698765432');
     expect(text).not.toContain(keys.street);
-    const line = JSON.parse(lines.find((l) => l.includes('"open311 request"') && l.includes('"POST"'))!);
-    expect(line).toMatchObject({ method: 'POST', path: '/open311/v2/requests.json', status: 200, viewerRole: 'INTEGRATOR' });
+    const line = JSON.parse(lines.find((l) => l.includes('"open311 request"') && l.includes('"o311-log-request"'))!);
+    expect(line).toMatchObject({ reqId: 'o311-log-request', method: 'POST', path: '/open311/v2/requests.json', status: 200, viewerRole: 'INTEGRATOR' });
+    const answered = await fetch(`${base}/services.json`, { headers: { 'x-request-id': 'o311-services' } });
+    expect(answered.headers.get('x-request-id')).toBe('o311-services');
     expect(id).toMatch(/^\d+$/);
   });
 });
