@@ -13,6 +13,7 @@ import {
   leafSelection, operationOf, pathTo, plainLeafField, rootFieldOperation, SCALAR_SAMPLES, type Operation, type Step,
 } from '../helpers/operations';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { unsubscribeSoon } from '../helpers/over-socket';
 
 /**
  * The authorization matrix (权限矩阵) walked through the API: every role, and a caller without
@@ -162,7 +163,7 @@ function subscribeOnce(caller: Caller, operation: Operation, clients: Map<Caller
   return new Promise((resolve) => {
     const unsubscribe = client.subscribe({ query: operation.text, variables: operation.variables }, {
       next: (result) => {
-        unsubscribe();
+        unsubscribeSoon(unsubscribe);
         resolve(answerOf(result.errors as never, result.data));
       },
       error: (error) => resolve(Array.isArray(error) ? answerOf(error, null) : { codes: [`SOCKET_ERROR ${String((error as { code?: number }).code ?? error)}`], data: false }),

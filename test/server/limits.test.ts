@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { countTokens, measureOperation } from '../../src/graphql/limits';
 import { SCHEMA_FILE } from '../../src/schema-file';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
-import { overSocket } from './over-socket';
+import { overSocket } from '../helpers/over-socket';
 
 const defaults = loadConfig({} as NodeJS.ProcessEnv);
 

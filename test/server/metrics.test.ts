@@ -6,7 +6,7 @@ import { onServer } from '../helpers/database';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
 import { Subscriber } from '../helpers/subscriptions';
 import { operationLabel } from '../../src/server/metrics';
-import { overSocket } from './over-socket';
+import { overSocket } from '../helpers/over-socket';
 
 /** One sample of a scrape: the metric's name, its labels and its value. */
 interface Sample {

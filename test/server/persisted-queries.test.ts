@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sha256, type PersistedQueryManifest } from '../../src/server/persisted-queries';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
-import { overSocket } from './over-socket';
+import { overSocket } from '../helpers/over-socket';
 
 interface Body {
   data?: any;

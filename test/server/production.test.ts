@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_JWT_SECRET, loadConfig } from '../../src/config';
 import { DEMO_API_KEY } from '../../src/modules/integrator/integrator.keys';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { overSocket } from './over-socket';
+import { overSocket } from '../helpers/over-socket';
 
 const SECRET = 'production-test-secret-of-more-than-32-characters';
 const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET } as NodeJS.ProcessEnv);

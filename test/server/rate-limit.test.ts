@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { operationCharge, pruneRateLimitWindows, RateLimiter } from '../../src/server/rate-limit';
 import { startServer } from '../../src/server/server';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
-import { overSocket } from './over-socket';
+import { overSocket } from '../helpers/over-socket';
 
 const BUDGET = 100;
 /** 1 (streets) + 2 × (nodes + name). */

@@ -6,7 +6,7 @@ import { logger, requestScope } from '../../src/logger';
 import { activeSubscriptions } from '../../src/server/metrics';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
 import { Subscriber } from '../helpers/subscriptions';
-import { overSocket } from './over-socket';
+import { overSocket } from '../helpers/over-socket';
 
 /** This process's log file: the test runs the server in-process and LOG_DIR is set (vitest.config.ts). */
 function rawLines(): string[] {

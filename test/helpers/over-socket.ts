@@ -7,6 +7,16 @@ export interface SocketAnswer {
 }
 
 /**
+ * Unsubscribes once the socket's current read is handled. graphql-ws's client (6.4) counts an
+ * operation's lock down twice when `next` unsubscribes and the server's `complete` comes in the
+ * same read (as for a query); the count then reaches zero while other operations of the client
+ * run, and its lazy socket closes under them with 1000, which ends them silently.
+ */
+export function unsubscribeSoon(unsubscribe: () => void): void {
+  setImmediate(unsubscribe);
+}
+
+/**
  * Runs one operation (a query or mutation, or a subscription's first answer) over graphql-ws
  * and resolves with its first result or its refusal.
  */
@@ -16,7 +26,7 @@ export function overSocket(client: Client, request: { query: string; variables?:
     const unsubscribe = client.subscribe(request, {
       next: (result) => {
         settled = true;
-        unsubscribe();
+        unsubscribeSoon(unsubscribe);
         resolve(result as SocketAnswer);
       },
       error: (error) => {
