@@ -30,6 +30,10 @@ export default defineConfig({
     alias: { graphql: require.resolve('graphql/index.js') },
   },
   test: {
+    // Most files wait on sockets, servers and a browser more than they compute: vitest's default
+    // of one worker less than the cores would run them one at a time on a 2-core machine.
+    maxWorkers: Math.max(2, os.availableParallelism()),
+    isolate: false,
     setupFiles: ['reflect-metadata'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
