@@ -17,8 +17,12 @@ function rawLines(): string[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
 }
 
+/** Lines of earlier test files that ran in this worker process. */
+let linesBefore = 0;
+
+/** This file's lines. */
 function logLines(): any[] {
-  return rawLines().map((line) => JSON.parse(line));
+  return rawLines().slice(linesBefore).map((line) => JSON.parse(line));
 }
 
 async function lineWhere(what: string, match: (entry: any) => boolean): Promise<any> {
@@ -35,6 +39,7 @@ let t: TestServer;
 let token: string;
 
 beforeAll(async () => {
+  linesBefore = rawLines().length;
   t = await startTestServer();
   token = await t.token(Role.CITY_ADMIN, undefined, 'request-log-admin');
 });
