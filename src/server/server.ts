@@ -100,7 +100,7 @@ export async function startServer(config: Config, database: Database, port = con
     res.status(state.ready ? 200 : 503).json(state);
   });
   app.get('/metrics', metricsRoute(config));
-  app.use(importRoutes(authenticator, database));
+  app.use(importRoutes(config, database, events, authenticator));
   app.use(appraisalRoutes(authenticator, database));
   app.use(open311Routes(config, database, events, authenticator));
   app.use(assets.routes());

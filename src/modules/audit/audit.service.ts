@@ -90,14 +90,17 @@ export function auditMutations(schema: GraphQLSchema): void {
 
 /**
  * Runs one write with its audit row owed, as the Mutation wrapper above does; for writes that
- * come in through a plain HTTP route (Open311 filing), named `<Route>.<action>`.
+ * come in through a plain HTTP route (Open311 filing, ledger upload), named `<Route>.<action>`.
+ * `verdictOf` reads an answer that is not a GraphQL payload with `userErrors`.
  */
-export async function audited<T>(ctx: Context, operation: string, args: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+export async function audited<T>(
+  ctx: Context, operation: string, args: Record<string, unknown>, run: () => Promise<T>, verdictOf: (answer: T) => AuditVerdict = verdictOfPayload,
+): Promise<T> {
   const entry: PendingEntry = { operation, inputDigest: inputDigest(args), written: false };
   pending.set(ctx, entry);
   try {
     const payload = await run();
-    if (!entry.written) await insertEntry(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOfPayload(payload));
+    if (!entry.written) await insertEntry(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOf(payload));
     return payload;
   } catch (error) {
     if (!entry.written) await insertEntryAfterFailure(ctx.db, ctx.viewer, operation, entry.inputDigest, verdictOfError(error));

@@ -1,9 +1,13 @@
 import express, { type Request, type Response } from 'express';
 import type { Authenticator } from '../../auth/authenticator';
+import type { Config } from '../../config';
+import { createContext } from '../../context';
 import type { Database } from '../../db/client';
+import type { EventHub } from '../../events/hub';
 import { logger } from '../../logger';
+import { withRequestId } from '../../server/request-log';
 import { routeViewer } from '../../server/route-auth';
-import { importerOf, importLedger, IMPORTERS } from './import.service';
+import { IMPORTERS, uploadLedger } from './import.service';
 import { formatOfFile } from './ledger.read';
 import { templateCsv, templateXlsx } from './ledger.template';
 
@@ -33,7 +37,7 @@ function fileNameOf(req: Request): string {
  * GET /import/template.xlsx and .csv (public) and POST /import/households: the ledger file
  * is the body, `?dryRun=true` checks it without writing; the answer is the import report.
  */
-export function importRoutes(authenticator: Authenticator, database: Database): express.Router {
+export function importRoutes(config: Config, database: Database, events: EventHub, authenticator: Authenticator): express.Router {
   const router = express.Router();
   router.get('/import/template.xlsx', async (_req, res) => {
     res.type(XLSX_TYPE).setHeader('content-disposition', attachment(`${TEMPLATE_NAME}.xlsx`));
@@ -43,7 +47,7 @@ export function importRoutes(authenticator: Authenticator, database: Database): 
     res.type('text/csv; charset=utf-8').setHeader('content-disposition', attachment(`${TEMPLATE_NAME}.csv`));
     res.send(templateCsv());
   });
-  router.post('/import/households', express.raw({ type: () => true, limit: UPLOAD_LIMIT }), async (req: Request, res: Response) => {
+  router.post('/import/households', withRequestId(), express.raw({ type: () => true, limit: UPLOAD_LIMIT }), async (req: Request, res: Response) => {
     const viewer = await routeViewer(req, res, authenticator, IMPORTERS, 'Importing a ledger');
     if (!viewer) return;
     const name = fileNameOf(req);
@@ -59,7 +63,8 @@ export function importRoutes(authenticator: Authenticator, database: Database): 
     }
     const dryRun = req.query.dryRun === 'true' || req.query.dryRun === '1';
     try {
-      const report = await importLedger(database.db, importerOf(viewer), { name: name || `ledger.${format}`, content, format }, { dryRun });
+      const ctx = createContext(config, database, events, viewer);
+      const report = await uploadLedger(ctx, { name: name || `ledger.${format}`, content, format }, { dryRun });
       res.status(report.outcome === 'REFUSED' ? 422 : 200).json(report);
     } catch (error) {
       logger.error({ err: error }, 'ledger import failed');

@@ -8,6 +8,8 @@ import { inTransaction } from '../../db/transaction';
 import { OrderDirection, paginate, type PageArgs } from '../../graphql/connection';
 import { toGlobalId } from '../../graphql/ids';
 import { nodeMapper } from '../../graphql/node';
+import { AuditOutcome, type AuditVerdict } from '../audit/audit.outcome';
+import { audited } from '../audit/audit.service';
 import { buildings, communities, grids, households, residents, streets } from '../grid/grid.tables';
 import { checkLedger, type HouseholdDraft, type PersonDraft } from './ledger.check';
 import { isError, LedgerProblemCode as Code, readLedger, type LedgerFormat, type LedgerProblem } from './ledger.read';
@@ -72,6 +74,22 @@ const FILE_CODES: ReadonlySet<Code> = new Set([Code.UNREADABLE, Code.NO_HEADER, 
 
 export function importerOf(viewer: Viewer): Importer {
   return { subject: viewer.subject ?? '', role: viewer.role ?? '', unit: viewer.unit };
+}
+
+/** A ledger upload in the audit log: OK when imported or only checked, REFUSED with the codes of its errors. */
+export function verdictOfImport(report: ImportReport): AuditVerdict {
+  return report.outcome === 'REFUSED'
+    ? { outcome: AuditOutcome.REFUSED, codes: [...new Set(report.problems.filter(isError).map((p) => p.code))] }
+    : { outcome: AuditOutcome.OK, codes: [] };
+}
+
+/**
+ * A ledger uploaded through the API by the viewer, audited like a mutation as
+ * `Import.households`. The file itself is kept by its SHA-256 in the import's record.
+ */
+export function uploadLedger(ctx: Context, file: LedgerFile, options: { dryRun: boolean }): Promise<ImportReport> {
+  const args = { fileName: file.name, format: file.format, bytes: file.content.length, dryRun: options.dryRun };
+  return audited(ctx, 'Import.households', args, () => importLedger(ctx.db, importerOf(ctx.viewer), file, options), verdictOfImport);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, max } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { execFile } from 'node:child_process';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
+import { auditLog } from '../../../src/modules/audit/audit.tables';
 import { grids, households, residents } from '../../../src/modules/grid/grid.tables';
 import { idCardCheckChar } from '../../../src/modules/grid/identity';
 import { ledgerImports } from '../../../src/modules/import/import.tables';
@@ -66,7 +67,7 @@ async function upload(body: Buffer | string, token: string | undefined, options:
     },
     body: typeof body === 'string' ? body : new Uint8Array(body),
   });
-  return { status: response.status, body: await response.json() as any };
+  return { status: response.status, body: await response.json() as any, requestId: response.headers.get('x-request-id') };
 }
 
 async function counts() {
@@ -255,6 +256,21 @@ describe('uploading', () => {
     const { status, body } = await upload(csv([person('秦外', { 单元: '8', '门牌号/房号': '601' })]), tokens.otherStreet, { type: 'text/csv', name: 'elsewhere.csv' });
     expect(status).toBe(422);
     expect(body.problems.map((p: any) => [p.row, p.column, p.code])).toEqual([[2, '楼栋', 'OUT_OF_SCOPE']]);
+  });
+
+  test('every upload is in the audit log as Import.households: OK imported or checked, REFUSED with the codes of its errors', async () => {
+    const [{ since }] = await t.database.db.select({ since: max(auditLog.id) }).from(auditLog);
+    const imported = await upload(csv([person('钟审', { 单元: '8', '门牌号/房号': '801' })]), tokens.street, { type: 'text/csv', name: 'audited.csv' });
+    const checked = await upload(csv([person('钟查', { 单元: '8', '门牌号/房号': '802' })]), tokens.street, { type: 'text/csv', name: 'checked.csv', dryRun: true });
+    const refused = await upload(csv([person('秦审', { 单元: '8', '门牌号/房号': '803' })]), tokens.otherStreet, { type: 'text/csv', name: 'elsewhere.csv' });
+    expect([imported.status, checked.status, refused.status]).toEqual([200, 200, 422]);
+    expect(imported.requestId).toMatch(/\S/);
+    const rows = await t.database.db.select().from(auditLog)
+      .where(and(eq(auditLog.operation, 'Import.households'), gt(auditLog.id, since ?? 0))).orderBy(asc(auditLog.id));
+    expect(rows.map((r) => [r.outcome, r.codes, r.actorRole])).toEqual([
+      ['OK', [], Role.STREET_OFFICER], ['OK', [], Role.STREET_OFFICER], ['REFUSED', ['OUT_OF_SCOPE'], Role.STREET_OFFICER],
+    ]);
+    expect(new Set(rows.map((r) => r.inputDigest)).size).toBe(3);
   });
 
   test('who may upload: no token 401, other roles 403, wrong format 415', async () => {
