@@ -16,7 +16,7 @@ import { logger } from '../logger';
 import { formatErrors, formatResult } from './format-error';
 import type { Gate } from './gate';
 import { activeSubscriptions, activeWebSockets, countEventsDelivered, countOperation, operationLabel } from './metrics';
-import { callerKey } from './rate-limit';
+import { callerKey, type RateLimitStatus } from './rate-limit';
 
 /** Connection params of graphql-ws carry the same bearer token as HTTP's Authorization header. */
 function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
@@ -38,6 +38,8 @@ class SocketOperation {
   type: OperationTypeNode | null = null;
   /** A subscription whose event stream runs (one refused by its resolver never does). */
   streaming = false;
+  /** The budget left after this operation was charged, for its answer as over HTTP; null when rate limiting is off. */
+  rateLimit: RateLimitStatus | null = null;
   readonly errorCodes = new Set<string>();
 
   constructor(private readonly viewer: Viewer | undefined) {}
@@ -107,11 +109,12 @@ export function serveWebSocket(
         const invalid = validate(schema, document, validationRules);
         if (invalid.length > 0) return invalid.map((error) => documentError(error, 'GRAPHQL_VALIDATION_FAILED', config.production));
         const viewer = ctx.extra.viewer!;
-        const { refused } = await gate.admit({
+        const { refused, rateLimit } = await gate.admit({
           schema, document, viewer, variables: payload.variables ?? undefined, operationName: payload.operationName,
           caller: callerKey(viewer, ctx.extra.request.socket.remoteAddress),
         });
         if (refused) return [refused];
+        operation.rateLimit = rateLimit;
         const chosen = getOperationAST(document, payload.operationName);
         operation.type = chosen?.operation ?? null;
         operation.name = chosen?.name?.value ?? null;
@@ -136,7 +139,11 @@ export function serveWebSocket(
         const operation = ctx.extra.operations?.get(id);
         operation?.noteErrors(result.errors);
         if (operation?.streaming && result.data) countEventsDelivered('subscription');
-        return formatResult(result);
+        const formatted = formatResult(result);
+        // A query's or mutation's answer says what is left, as over HTTP; a subscription's events were not charged each.
+        if (!operation?.rateLimit || operation.streaming) return formatted;
+        const answered = formatted ?? result;
+        return { ...answered, extensions: { ...answered.extensions, rateLimit: operation.rateLimit } };
       },
       // A refusal (from onSubscribe) ends the operation here; an error during a subscription is followed by onComplete.
       onError: (ctx, id, _payload, errors) => {

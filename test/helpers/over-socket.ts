@@ -4,6 +4,7 @@ export interface SocketAnswer {
   data?: any;
   /** Errors of a result, or the errors an Error message refused the operation with. */
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+  extensions?: { rateLimit?: { cost: number; remaining: number; limit: number; resetAt: string } };
 }
 
 /**

@@ -88,12 +88,13 @@ test('anonymous callers pay from their address\'s budget', async () => {
   expect(windows.filter((w) => w.viewerKey.startsWith('ip:')).map((w) => w.spent)).toEqual([CHEAP_COST]);
 });
 
-test('WebSocket operations are charged from the same budget and refused with RATE_LIMITED once it is spent', async () => {
+test('WebSocket operations are charged from the same budget, answer what is left, and are refused with RATE_LIMITED once it is spent', async () => {
   const token = await t.token(Role.CITY_ADMIN, undefined, 'socket-user');
   const client = t.wsClient(token);
-  for (let i = 0; i < BUDGET / CHEAP_COST; i += 1) {
+  for (let i = 1; i <= BUDGET / CHEAP_COST; i += 1) {
     const answer = await overSocket(client, { query: CHEAP });
     expect(answer.errors).toBeUndefined();
+    expect(answer.extensions?.rateLimit).toEqual({ cost: CHEAP_COST, remaining: BUDGET - i * CHEAP_COST, limit: BUDGET, resetAt: nextHour() });
   }
   const before = t.database.statements.count;
   const refused = await overSocket(client, { query: CHEAP });
