@@ -260,9 +260,9 @@ describe('uploading', () => {
 
   test('every upload is in the audit log as Import.households: OK imported or checked, REFUSED with the codes of its errors', async () => {
     const [{ since }] = await t.database.db.select({ since: max(auditLog.id) }).from(auditLog);
-    const imported = await upload(csv([person('钟审', { 单元: '8', '门牌号/房号': '801' })]), tokens.street, { type: 'text/csv', name: 'audited.csv' });
-    const checked = await upload(csv([person('钟查', { 单元: '8', '门牌号/房号': '802' })]), tokens.street, { type: 'text/csv', name: 'checked.csv', dryRun: true });
-    const refused = await upload(csv([person('秦审', { 单元: '8', '门牌号/房号': '803' })]), tokens.otherStreet, { type: 'text/csv', name: 'elsewhere.csv' });
+    const imported = await upload(csv([person('钟审', { 单元: '8', '门牌号/房号': '901' })]), tokens.street, { type: 'text/csv', name: 'audited.csv' });
+    const checked = await upload(csv([person('钟查', { 单元: '8', '门牌号/房号': '902' })]), tokens.street, { type: 'text/csv', name: 'checked.csv', dryRun: true });
+    const refused = await upload(csv([person('秦审', { 单元: '8', '门牌号/房号': '903' })]), tokens.otherStreet, { type: 'text/csv', name: 'elsewhere.csv' });
     expect([imported.status, checked.status, refused.status]).toEqual([200, 200, 422]);
     expect(imported.requestId).toMatch(/\S/);
     const rows = await t.database.db.select().from(auditLog)
