@@ -1,5 +1,6 @@
 import {
-  getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type OperationTypeNode,
+  getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema,
+  type OperationTypeNode,
 } from 'graphql';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -44,9 +45,11 @@ class SocketOperation {
 
   constructor(private readonly viewer: Viewer | undefined) {}
 
-  noteErrors(errors: readonly GraphQLError[] | undefined): void {
+  /** The codes the client was answered with (after masking: a database fault is SERVICE_UNAVAILABLE). */
+  noteErrors(errors: readonly GraphQLFormattedError[] | undefined): void {
     for (const error of errors ?? []) this.errorCodes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
   }
+
 
   /** One line per operation, as HTTP has per request; a subscription's line comes when it ends. Never variables. */
   finish(): void {
@@ -109,10 +112,19 @@ export function serveWebSocket(
         const invalid = validate(schema, document, validationRules);
         if (invalid.length > 0) return invalid.map((error) => documentError(error, 'GRAPHQL_VALIDATION_FAILED', config.production));
         const viewer = ctx.extra.viewer!;
-        const { refused, rateLimit } = await gate.admit({
-          schema, document, viewer, variables: payload.variables ?? undefined, operationName: payload.operationName,
-          caller: callerKey(viewer, ctx.extra.request.socket.remoteAddress),
-        });
+        let admitted;
+        try {
+          admitted = await gate.admit({
+            schema, document, viewer, variables: payload.variables ?? undefined, operationName: payload.operationName,
+            caller: callerKey(viewer, ctx.extra.request.socket.remoteAddress),
+          });
+        } catch (error) {
+          // The budget's database failed: this operation answers as HTTP would (SERVICE_UNAVAILABLE,
+          // or INTERNAL_SERVER_ERROR with the fault in the log) and the socket stays open; a throw
+          // here would make graphql-ws close it and print the driver's error, parameters and all.
+          return [new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error instanceof Error ? error : undefined })];
+        }
+        const { refused, rateLimit } = admitted;
         if (refused) return [refused];
         operation.rateLimit = rateLimit;
         const chosen = getOperationAST(document, payload.operationName);
@@ -137,9 +149,9 @@ export function serveWebSocket(
       onNext: (ctx, id, _payload, _args, answer) => {
         const result = answer as ExecutionResult;
         const operation = ctx.extra.operations?.get(id);
-        operation?.noteErrors(result.errors);
-        if (operation?.streaming && result.data) countEventsDelivered('subscription');
         const formatted = formatResult(result);
+        operation?.noteErrors(formatted?.errors);
+        if (operation?.streaming && result.data) countEventsDelivered('subscription');
         // A query's or mutation's answer says what is left, as over HTTP; a subscription's events were not charged each.
         if (!operation?.rateLimit || operation.streaming) return formatted;
         const answered = formatted ?? result;
@@ -148,12 +160,13 @@ export function serveWebSocket(
       // A refusal (from onSubscribe) ends the operation here; an error during a subscription is followed by onComplete.
       onError: (ctx, id, _payload, errors) => {
         const operation = ctx.extra.operations?.get(id);
-        operation?.noteErrors(errors);
+        const formatted = formatErrors(errors);
+        operation?.noteErrors(formatted);
         if (operation && operation.type === null) {
           ctx.extra.operations!.delete(id);
           operation.finish();
         }
-        return formatErrors(errors);
+        return formatted;
       },
       onComplete: (ctx, id) => {
         const operation = ctx.extra.operations?.get(id);

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { rowsOf } from '../../src/db/client';
 import { logger, requestScope } from '../../src/logger';
 import { activeSubscriptions } from '../../src/server/metrics';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
@@ -114,5 +116,24 @@ describe('WebSocket operations', () => {
     const ended = await lineWhere('the ended subscription', (e) => e.operation === 'SubscriptionLogProbe');
     expect(ended).toMatchObject({ operationType: 'subscription', viewerSubject: 'request-log-admin', errorCodes: [] });
     await client.dispose();
+  });
+
+  test('an operation whose admission fails on the database answers INTERNAL_SERVER_ERROR and has its line; the socket stays open', async () => {
+    const limited = await startTestServer({ rateLimitPointsPerHour: 1_000 });
+    try {
+      const client = limited.wsClient(await limited.token(Role.CITY_ADMIN, undefined, 'request-log-fault'));
+      const rename = (from: string, to: string) => rowsOf(limited.database.housekeeping, sql.raw(`alter table ${from} rename to ${to}`));
+      // The budget's table is away: charging the operation fails inside the gate.
+      await rename('rate_limit_windows', 'rate_limit_windows_away');
+      const failed = await overSocket(client, { query: 'query AdmissionFault { viewer { role } }' });
+      expect(failed.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      const line = await lineWhere('the failed operation', (e) => e.msg === 'graphql operation over websocket' && e.viewerSubject === 'request-log-fault');
+      expect(line).toMatchObject({ operation: null, operationType: null, errorCodes: ['INTERNAL_SERVER_ERROR'] });
+      expect(logLines().some((e) => e.msg === 'internal error' && /rate_limit_windows/.test(JSON.stringify(e.err)))).toBe(true);
+      await rename('rate_limit_windows_away', 'rate_limit_windows');
+      expect((await overSocket(client, { query: '{ viewer { role } }' })).data).toEqual({ viewer: { role: 'CITY_ADMIN' } });
+    } finally {
+      await limited.close();
+    }
   });
 });
