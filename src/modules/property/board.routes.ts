@@ -8,7 +8,7 @@ import { EventStream } from '../../events/stream';
 import { logger } from '../../logger';
 import { countEventsDelivered } from '../../server/metrics';
 import { setPageHeaders } from '../../server/web-assets';
-import { boardCompoundKey, readBoard, type Board } from './board.service';
+import { boardCompoundKey, readBoard } from './board.service';
 import { boardNotFoundPage, boardPage, noticesHtml } from './board.view';
 import { disclosureFromSnapshot } from './disclosure.loaders';
 import { DISCLOSURE_TOPIC } from './disclosure.service';
@@ -41,6 +41,12 @@ function resumePosition(req: Request): number | null {
  */
 export class BoardFeed {
   private readonly open = new Map<Response, () => void>();
+  /**
+   * Board reads in flight, by compound and event: every stream of a compound that one event
+   * wakes shares one read and one rendering. Keyed by the event too, so no stream shares a read
+   * that began before its event was committed.
+   */
+  private readonly reading = new Map<string, Promise<string | null>>();
 
   constructor(private readonly config: Config, private readonly database: Database, private readonly events: EventHub) {}
 
@@ -125,10 +131,10 @@ export class BoardFeed {
   private async follow(stream: EventStream, key: number, res: Response, close: () => void): Promise<void> {
     try {
       for await (const row of stream) {
-        const board: Board | null = await readBoard(this.config, this.database, this.events, key);
-        if (!board) break;
+        const html = await this.noticesAfter(key, row.id);
+        if (html === null) break;
         const disclosure = disclosureFromSnapshot((row.payload as { disclosure: Record<string, unknown> }).disclosure);
-        send(res, row.id, { html: noticesHtml(board), change: { month: disclosure.month, version: disclosure.version } });
+        send(res, row.id, { html, change: { month: disclosure.month, version: disclosure.version } });
         countEventsDelivered('board');
       }
     } catch (error) {
@@ -137,6 +143,19 @@ export class BoardFeed {
     } finally {
       close();
     }
+  }
+
+  /** The compound's notices as they stand after the event `eventId`, read and rendered once for all its streams; null when the compound is gone. */
+  private noticesAfter(key: number, eventId: number): Promise<string | null> {
+    const slot = `${key}:${eventId}`;
+    let read = this.reading.get(slot);
+    if (!read) {
+      read = readBoard(this.config, this.database, this.events, key)
+        .then((board) => (board ? noticesHtml(board) : null))
+        .finally(() => this.reading.delete(slot));
+      this.reading.set(slot, read);
+    }
+    return read;
   }
 
   /** Ends every stream (the server is shutting down); browsers reconnect to another process, or this one when back. */

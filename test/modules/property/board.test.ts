@@ -169,6 +169,37 @@ describe('the live stream (Server-Sent Events)', () => {
     expired.close();
   });
 
+  test('the streams of one compound that an event wakes share one read of the board', async () => {
+    // The board's read of the months in force is the one statement that selects from "disclosures" with a limit.
+    const boardReads: string[] = [];
+    const counted = t.database.statements.logQuery.bind(t.database.statements);
+    Object.assign(t.database.statements, {
+      logQuery(query: string) {
+        if (/from "disclosures"/.test(query) && /limit/i.test(query)) boardReads.push(query);
+        counted();
+      },
+    });
+    try {
+      const readsForOneEvent = async (streams: number, month: string, closing: string) => {
+        const { eventsUrl } = await pagePosition(c);
+        const open = await Promise.all(Array.from({ length: streams }, () => openStream(eventsUrl)));
+        await expect.poll(() => t.server.board.connections).toBe(streams);
+        boardReads.length = 0;
+        await c.publish(month, '8000.00', null, closing);
+        const received = await Promise.all(open.map((stream) => stream.next()));
+        expect(received.map((m) => m?.change)).toEqual(open.map(() => ({ month, version: 1 })));
+        for (const stream of open) stream.close();
+        await expect.poll(() => t.server.board.connections).toBe(0);
+        return boardReads.length;
+      };
+      const alone = await readsForOneEvent(1, '2026-06', '41690.00');
+      expect(alone).toBeGreaterThan(0);
+      expect(await readsForOneEvent(3, '2026-07', '48890.00')).toBe(alone);
+    } finally {
+      Object.assign(t.database.statements, { logQuery: counted });
+    }
+  });
+
   test('a server that shuts down ends its streams at once (the browser reconnects elsewhere), not after the grace period', { timeout: 120_000 }, async () => {
     // A grace period far past the test's timeout: a stream left open would hold the close until then.
     const other = await startTestServer({ shutdownGraceMs: 600_000 });
