@@ -50,7 +50,6 @@ class SocketOperation {
     for (const error of errors ?? []) this.errorCodes.add(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
   }
 
-
   /** One line per operation, as HTTP has per request; a subscription's line comes when it ends. Never variables. */
   finish(): void {
     const durationMs = Number(process.hrtime.bigint() - this.started) / 1e6;

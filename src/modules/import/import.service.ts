@@ -77,7 +77,7 @@ export function importerOf(viewer: Viewer): Importer {
 }
 
 /** A ledger upload in the audit log: OK when imported or only checked, REFUSED with the codes of its errors. */
-export function verdictOfImport(report: ImportReport): AuditVerdict {
+function verdictOfImport(report: ImportReport): AuditVerdict {
   return report.outcome === 'REFUSED'
     ? { outcome: AuditOutcome.REFUSED, codes: [...new Set(report.problems.filter(isError).map((p) => p.code))] }
     : { outcome: AuditOutcome.OK, codes: [] };
