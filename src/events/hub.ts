@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import { logger } from '../logger';
+import { FoldedPasses } from './folded-passes';
 import { latestEventId, OUTBOX_CHANNEL, readEventsAfter, type OutboxRow } from './outbox';
 
 type Listener = (row: OutboxRow) => void;
@@ -13,8 +13,7 @@ const BATCH = 500;
 export class EventHub {
   private lastId = 0;
   private readonly listeners = new Set<Listener>();
-  private draining: Promise<void> | null = null;
-  private again = false;
+  private readonly drains = new FoldedPasses(() => this.readNew(), 'reading the outbox failed; the next notification or poll retries');
   private unlisten: (() => Promise<void>) | null = null;
   private poll: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -62,37 +61,24 @@ export class EventHub {
 
   /** Reads and hands on everything after the last id; concurrent calls fold into one more pass. */
   drain(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.draining) {
-      this.again = true;
-      return this.draining;
-    }
-    this.draining = (async () => {
-      try {
-        do {
-          this.again = false;
-          for (;;) {
-            const rows = await readEventsAfter(this.database.housekeeping, this.lastId, BATCH);
-            for (const row of rows) {
-              this.lastId = row.id;
-              for (const listener of this.listeners) listener(row);
-            }
-            if (rows.length < BATCH) break;
-          }
-        } while (this.again && !this.stopped);
-      } catch (error) {
-        logger.warn({ err: error }, 'reading the outbox failed; the next notification or poll retries');
-      } finally {
-        this.draining = null;
+    return this.drains.run();
+  }
+
+  private async readNew(): Promise<void> {
+    for (;;) {
+      const rows = await readEventsAfter(this.database.housekeeping, this.lastId, BATCH);
+      for (const row of rows) {
+        this.lastId = row.id;
+        for (const listener of this.listeners) listener(row);
       }
-    })();
-    return this.draining;
+      if (rows.length < BATCH) return;
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
-    await this.draining;
+    await this.drains.stop();
     await this.unlisten?.().catch(() => {});
     this.listeners.clear();
   }

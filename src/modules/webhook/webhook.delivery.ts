@@ -7,6 +7,7 @@ import type { Config } from '../../config';
 import { createContext } from '../../context';
 import { rowsOf, type Database, type Db, type Tx } from '../../db/client';
 import { inTransaction } from '../../db/transaction';
+import { FoldedPasses } from '../../events/folded-passes';
 import type { EventHub } from '../../events/hub';
 import { latestEventId } from '../../events/outbox';
 import { outbox } from '../../events/outbox.tables';
@@ -55,8 +56,7 @@ export class WebhookDelivery {
   clock: () => Date = () => new Date();
   private readonly policy: AddressPolicy;
   private readonly inFlight = new Set<Promise<void>>();
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly passes = new FoldedPasses(() => this.pass(), 'webhook delivery pass failed; the next event or poll retries');
   private fanOutWanted = false;
   private stopped = false;
   private poll: NodeJS.Timeout | null = null;
@@ -78,7 +78,7 @@ export class WebhookDelivery {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
     this.unsubscribe?.();
-    await this.running;
+    await this.passes.stop();
     await Promise.all(this.inFlight);
   }
 
@@ -89,27 +89,15 @@ export class WebhookDelivery {
   kick(fanOut = true): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.fanOutWanted ||= fanOut;
-    if (this.running) {
-      this.again = true;
-      return this.running;
+    return this.passes.run();
+  }
+
+  private async pass(): Promise<void> {
+    if (this.fanOutWanted) {
+      this.fanOutWanted = false;
+      await this.fanOut();
     }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          if (this.fanOutWanted) {
-            this.fanOutWanted = false;
-            await this.fanOut();
-          }
-          await this.sendDue();
-        } while (this.again && !this.stopped);
-      } catch (error) {
-        logger.warn({ err: error }, 'webhook delivery pass failed; the next event or poll retries');
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    await this.sendDue();
   }
 
   // Fan-out ------------------------------------------------------------------------------------
