@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { migrateDatabase, openDatabase } from '../src/db/client';
-import { isSeeded, seedDemoCity } from '../src/seed/demo-city';
+import { seedDemoCity } from '../src/seed/demo-city';
+import { isSeeded } from '../src/seed/seeded';
 
 const USAGE = 'usage: npm run seed -- [--scale N] [--reset]';
 

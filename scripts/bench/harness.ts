@@ -69,7 +69,7 @@ process.on('exit', () => {
 
 export function spawnApi(databaseUrl: string, { index, nodeArgs = [], logEveryExit = false, env = {} }: SpawnOptions = {}): Promise<ApiProcess> {
   const name = index === undefined ? 'the API process' : `API process ${index}`;
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'scripts/start.mjs'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', SEED: 'false', LOG_LEVEL: 'warn', JWT_SECRET: DEMO_JWT_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

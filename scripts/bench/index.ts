@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 /**
  * The benchmark of issue 8 (`npm run bench`, not part of `npm test`), written into
- * BENCHMARKS.md: a throwaway PostgreSQL 15 with pg_stat_statements, the demo city at city
- * scale (seed throughput), then
+ * BENCHMARKS.md: warm starts of `npm start` (start.ts), then a throwaway PostgreSQL 15 with
+ * pg_stat_statements, the demo city at city scale (seed throughput), then
  * - http: four requests against our API, PostGraphile 5 over the same tables, and a raw-SQL
  *   baseline (one statement per request from a bare node:http handler); the three answers
  *   must hash the same, then wrk times them in turn, same connections and duration;
@@ -10,7 +10,7 @@ import 'reflect-metadata';
  * - import: a generated ledger through POST /import/households;
  * - subscriptions: `npm run bench:events` at each subscriber count, one and two processes.
  *
- *   npm run bench -- [--quick] [--scale 60] [--only seed,http,import,subscriptions]
+ *   npm run bench -- [--quick] [--scale 60] [--only start,seed,http,import,subscriptions]
  *     [--seconds 10] [--rounds 3] [--connections 10] [--subscribers 1000,5000,10000]
  *     [--import-rows 100000] [--out BENCHMARKS.md]
  *
@@ -31,12 +31,13 @@ import { seedDemoCity } from '../../src/seed/demo-city';
 import { generateLedger } from '../generate-ledger';
 import { log, machineJiffies, now, perConnection, ROOT, sleep, spawnApi, stopApi, type ApiProcess } from './harness';
 import { startPostgres, type PostgresServer } from './postgres';
+import { measureStarts, type StartResult } from './start';
 import {
   canonicalData, firstDifference, hashOf, PG5_DASHBOARD_FUNCTION, SERVERS, workloads, type Server, type Subjects, type Workload,
 } from './queries';
 import { ensureWrk, runWrk, type WrkResult } from './wrk';
 
-const SECTIONS = ['seed', 'http', 'import', 'subscriptions'] as const;
+const SECTIONS = ['start', 'seed', 'http', 'import', 'subscriptions'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -522,6 +523,25 @@ function httpSection(results: HttpResult[], options: Options, scale: number, loa
   ]);
 }
 
+function startSection(results: StartResult[], load: number | null): [string, string] {
+  const steps = (runs: StartResult['runs']) => {
+    const names = [...new Set(runs.flatMap((r) => Object.keys(r.steps)))];
+    return names.map((name) => `${name} ${ms(median(runs.map((r) => r.steps[name] ?? 0)))}`).join(', ');
+  };
+  return section('start', [
+    '## Warm start',
+    '',
+    `\`npm start\` with the data already there (a first start loaded the demo city, untimed), ${results[0]?.runs.length ?? 0} times in a row: from spawning it to its first answered query, each start stopped with SIGTERM before the next; machine ${pct(load)} busy just before. The steps are what the server reports in its ready line (medians): loading the compiled code, opening the database, checking migrations, starting the server.`,
+    '',
+    '| database | median ms | min ms | max ms | steps (median ms) |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...results.map(({ database, runs }) => {
+      const times = runs.map((r) => r.firstAnswerMs);
+      return `| ${database} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} | ${steps(runs)} |`;
+    }),
+  ]);
+}
+
 function importSection(result: ImportResult): [string, string] {
   return section('import', [
     '## Ledger import throughput',
@@ -570,6 +590,17 @@ async function main(): Promise<number> {
   let pgVersion = '';
   let pg5Version: string | null = null;
   const needCity = options.only.has('seed') || options.only.has('http') || options.only.has('import');
+
+  if (options.only.has('start')) {
+    log('warm starts: npm start on PGlite and on PostgreSQL 15, five times each');
+    const pg = await startPostgres();
+    try {
+      const load = await backgroundLoad();
+      done(startSection(await measureStarts(pg), load));
+    } finally {
+      await pg.stop();
+    }
+  }
 
   if (needCity) {
     log('starting PostgreSQL 15 with pg_stat_statements');

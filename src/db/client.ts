@@ -8,7 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../paths';
 import postgres from 'postgres';
 import type { SQL } from 'drizzle-orm';
 import { listenWithRetry } from './listener';
@@ -27,7 +27,7 @@ export type Queryable = Db | Tx;
  */
 const RECONNECT_BACKOFF_SECONDS = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
 
-export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'migrations');
 
 /** Counts the SQL statements sent, so tests can assert how many a query costs. */
 export class StatementCounter implements Logger {

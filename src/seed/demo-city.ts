@@ -2,8 +2,7 @@
  * The demo city: every domain's seed, in one transaction, so that a failed seed leaves
  * nothing behind. Deterministic for a given scale.
  */
-import { sql } from 'drizzle-orm';
-import { rowsOf, type Queryable } from '../db/client';
+import type { Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
 import { seedAppraisal } from '../modules/appraisal/appraisal.seed';
 import { seedGrid } from '../modules/grid/grid.seed';
@@ -43,10 +42,4 @@ export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Pro
     const integrator = await seedIntegrators(tx);
     return { ...grid, ...incident, ...property, ...party, ...volunteer, ...wish, ...bank, ...visit, ...appraisal, ...integrator };
   });
-}
-
-/** Whether the demo city (or any real data) is already there: any district exists. */
-export async function isSeeded(db: Queryable): Promise<boolean> {
-  const [row] = await rowsOf<{ seeded: boolean }>(db, sql`select exists (select 1 from districts) as seeded`);
-  return row?.seeded === true;
 }

@@ -1,40 +1,19 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Response } from 'express';
 import { logger } from '../logger';
+import { PROJECT_ROOT } from '../paths';
+import { bundleIsStale } from '../../scripts/bundle.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where scripts/build-web.mjs writes the browser bundle; gitignored. */
-export const WEB_BUILD_DIR = path.join(ROOT, 'dist', 'web');
-const WEB_SOURCES = path.join(ROOT, 'web');
-const BUILD_SCRIPT = path.join(ROOT, 'scripts', 'build-web.mjs');
-
-function newestSourceMs(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(file) : fs.statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** Whether the bundle is missing, or older than the sources beside it (a pull without `npm install`). */
-function bundleIsStale(): boolean {
-  let builtFrom: number;
-  try {
-    builtFrom = (JSON.parse(fs.readFileSync(path.join(WEB_BUILD_DIR, 'manifest.json'), 'utf8')) as { sourcesModifiedMs: number }).sourcesModifiedMs;
-  } catch {
-    return true;
-  }
-  return fs.existsSync(WEB_SOURCES) && newestSourceMs(WEB_SOURCES) > builtFrom;
-}
+export const WEB_BUILD_DIR = path.join(PROJECT_ROOT, 'dist', 'web');
+const WEB_SOURCES = path.join(PROJECT_ROOT, 'web');
+const BUILD_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'build-web.mjs');
 
 function runBuild(): Promise<string | null> {
   logger.info({ dir: WEB_BUILD_DIR }, 'building the browser bundle (explorer, notice board)');
   return new Promise((resolve) => {
-    execFile(process.execPath, [BUILD_SCRIPT], { cwd: ROOT }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [BUILD_SCRIPT], { cwd: PROJECT_ROOT }, (error, _stdout, stderr) => {
       if (!error) {
         resolve(null);
         return;
@@ -55,7 +34,7 @@ let building: Promise<string | null> | null = null;
  * missing or stale builds it at start, and requests for it wait for that build.
  */
 export function webAssets(): { problem: () => Promise<string | null>; routes: () => express.Router } {
-  building ??= bundleIsStale() ? runBuild() : Promise.resolve(null);
+  building ??= bundleIsStale(WEB_BUILD_DIR, [WEB_SOURCES]) ? runBuild() : Promise.resolve(null);
   const ready = building;
   return {
     /** Null once the bundle is in place; otherwise why it is not. */

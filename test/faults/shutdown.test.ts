@@ -115,8 +115,8 @@ describe('SIGTERM to the process', () => {
         probe.close(() => resolve(free));
       });
     });
-    // An empty embedded database: starting takes seconds, seeding would take many more.
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    // As `npm start` runs it (the compiled bundle), on an empty embedded database: seeding would take long.
+    child = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: { ...process.env, NODE_ENV: 'test', SEED: 'false', DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', JWT_SECRET: '', JWKS_URL: '',
         // Long enough for this test to see the 503 even on a loaded machine.

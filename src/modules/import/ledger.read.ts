@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { columnOfHeader, LEDGER_COLUMNS, type LedgerField } from './ledger.template';
+import { columnOfHeader, LEDGER_COLUMNS, loadExcel, type LedgerField } from './ledger.template';
 
 /** One finding about the file: `row` as the file numbers it (0: the file as a whole), `column` the header. */
 export interface LedgerProblem {
@@ -120,7 +120,7 @@ function csvRows(file: Buffer): RawRow[] {
 }
 
 async function xlsxRows(file: Buffer): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   await workbook.xlsx.load(file as unknown as ArrayBuffer);
   const sheet = workbook.worksheets.find((s) => s.actualRowCount > 0);
   if (!sheet) return [];

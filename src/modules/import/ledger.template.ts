@@ -1,4 +1,9 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/** exceljs, loaded on the first spreadsheet rather than at every start (it is the heaviest module the API uses). */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
 
 /** A column of the household-and-resident ledger template (户籍人口台账模板). */
 export interface LedgerColumn {
@@ -85,7 +90,7 @@ const NOTES = [
 
 /** The template as street offices open it: a title row, the header row, two example rows, and notes on a second sheet. */
 export async function templateXlsx(): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   const sheet = workbook.addWorksheet('台账');
   sheet.addRow([TITLE]);
   sheet.mergeCells(1, 1, 1, LEDGER_COLUMNS.length);

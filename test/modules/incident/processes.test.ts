@@ -8,7 +8,7 @@ import { Subscriber } from '../../helpers/subscriptions';
 
 /** A second API process on the same PostgreSQL server, started as `npm start` would. */
 async function startSecondProcess(url: string): Promise<{ child: ChildProcess; graphqlUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     env: { ...process.env, DATABASE_URL: url, PORT: '0', SEED: 'false', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
