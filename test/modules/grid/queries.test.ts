@@ -165,7 +165,7 @@ describe('stats', () => {
     const member = table === 'grids'
       ? sql.raw(`${column} in (select grid from tree where tree.unit = u.id)`)
       : sql.raw(`${column} = u.id`);
-    const rows = await rowsOf<{ type: string; id: number; households: number; residents: number; registered: number; floating: number; staff: number; tags: Record<string, number> }>(t.database.db, sql`
+    const rows = await rowsOf<{ id: number; households: number; residents: number; registered: number; floating: number; staff: number; tags: Record<string, number> }>(t.database.db, sql`
       with recursive tree(unit, grid) as (
         select id, id from grids
         union all
