@@ -27,9 +27,13 @@ const PEOPLE = [
   Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER, Role.RESIDENT, Role.DEPARTMENT_HANDLER,
   Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.MERCHANT,
 ] as const;
-/** Incidents: everyone who deals with them, and integrators whose key has the INCIDENTS topic. */
-const INCIDENT_READERS = [...PEOPLE, Role.INTEGRATOR] as const;
 const STAFF = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
+/**
+ * Incidents: those who deal with them (staff, the reporting resident, the department dispatched to),
+ * and integrators whose key has the INCIDENTS topic. A committee, company, member, volunteer or
+ * merchant neither reports nor handles one.
+ */
+const INCIDENT_READERS = [...STAFF, Role.RESIDENT, Role.DEPARTMENT_HANDLER, Role.INTEGRATOR] as const;
 /** Roles whose token names a unit of the hierarchy: they may read its buildings, households, residents. */
 const UNIT_ROLES = [...STAFF, Role.RESIDENT] as const;
 const ADMIN = [Role.CITY_ADMIN] as const;

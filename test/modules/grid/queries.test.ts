@@ -1,6 +1,8 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { households, residents, staffAssignments } from '../../../src/modules/grid/grid.tables';
+import { rowsOf } from '../../../src/db/client';
+import { households, residents } from '../../../src/modules/grid/grid.tables';
+import { toGlobalId } from '../../../src/graphql/ids';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { DEEP_QUERY_LIMITS, Role, startTestServer, type TestServer } from '../../helpers/server';
 
@@ -143,27 +145,90 @@ describe('geography', () => {
 });
 
 describe('stats', () => {
-  test('street, community and grid stats equal direct counts', async () => {
-    const db = t.database.db;
-    const r = await t.gql(`query($s: ID!, $g: ID!) {
-      s: node(id: $s) { ... on Street { stats { households residents registeredResidents floatingResidents staff tagCounts { tag count } } } }
-      g: node(id: $g) { ... on Grid { stats { households residents tagCounts { tag count } } } }
-    }`, { s: u.ids.street, g: u.ids.level2 }, admin);
+  const FIGURES = 'households residents registeredResidents floatingResidents staff tagCounts { tag count }';
+
+  interface Figures {
+    households: number;
+    residents: number;
+    registeredResidents: number;
+    floatingResidents: number;
+    staff: number;
+    tagCounts: { tag: string; count: number }[];
+  }
+
+  /**
+   * Each unit's figures counted here, straight from the tables: a street or community holds the
+   * rows that carry its ID; a grid holds those of its own and of every grid below it (parent
+   * links followed down); staff are people with an assignment that has not ended.
+   */
+  async function countedFigures(table: 'streets' | 'communities' | 'grids', column: 'street_id' | 'community_id' | 'grid_id'): Promise<Map<string, Figures>> {
+    const member = table === 'grids'
+      ? sql.raw(`${column} in (select grid from tree where tree.unit = u.id)`)
+      : sql.raw(`${column} = u.id`);
+    const rows = await rowsOf<{ id: number; households: number; residents: number; registered: number; floating: number; staff: number; tags: Record<string, number> }>(t.database.db, sql`
+      with recursive tree(unit, grid) as (
+        select id, id from grids
+        union all
+        select tree.unit, g.id from tree join grids g on g.parent_grid_id = tree.grid
+      )
+      select u.id,
+        (select count(*)::int from households where ${member}) as households,
+        (select count(*)::int from residents where ${member}) as residents,
+        (select count(*)::int from residents where ${member} and registration = 'REGISTERED') as registered,
+        (select count(*)::int from residents where ${member} and registration = 'FLOATING') as floating,
+        (select count(distinct staff_member_id)::int from staff_assignments where ${member} and ended_on is null) as staff,
+        (select json_object_agg(tag, (select count(*)::int from residents where ${member} and tag = any(tags)))
+           from unnest(enum_range(null::resident_tag)) as tag) as tags
+      from ${sql.raw(table)} u`);
+    const type = { streets: 'Street', communities: 'Community', grids: 'Grid' }[table];
+    return new Map(rows.map((row) => [toGlobalId(type, row.id), {
+      households: row.households,
+      residents: row.residents,
+      registeredResidents: row.registered,
+      floatingResidents: row.floating,
+      staff: row.staff,
+      tagCounts: Object.entries(row.tags).map(([tag, n]) => ({ tag, count: n })),
+    }]));
+  }
+
+  /** `Street:… floatingResidents` → figure, so that a wrong figure is named on its own. */
+  function figureByFigure(units: Map<string, Figures>, ids: string[]): Record<string, number> {
+    const flat: Record<string, number> = {};
+    for (const id of ids) {
+      const { tagCounts, ...plain } = units.get(id)!;
+      for (const [figure, value] of Object.entries(plain)) flat[`${id} ${figure}`] = value as number;
+      for (const { tag, count: n } of tagCounts) flat[`${id} tag ${tag}`] = n;
+    }
+    return flat;
+  }
+
+  test('every figure of every street, community and grid equals its own count over the tables', async () => {
+    const r = await t.gql(`{
+      streets(first: 100) { totalCount nodes { id stats { ${FIGURES} } } }
+      communities(first: 100) { totalCount nodes { id stats { ${FIGURES} } } }
+      grids(first: 100) { nodes { id stats { ${FIGURES} } } }
+    }`, {}, admin);
     expect(r.errors).toBeUndefined();
-    const stats = r.data.s.stats;
-    const [{ n: hh }] = await db.select({ n: count() }).from(households).where(eq(households.streetId, u.street.id));
-    const [{ n: res }] = await db.select({ n: count() }).from(residents).where(eq(residents.streetId, u.street.id));
-    const [{ n: party }] = await db.select({ n: count() }).from(residents).where(sql`${residents.streetId} = ${u.street.id} and 'PARTY_MEMBER' = any(${residents.tags})`);
-    const [{ n: staff }] = await db.select({ n: sql<number>`count(distinct ${staffAssignments.staffMemberId})::int` }).from(staffAssignments)
-      .where(sql`${staffAssignments.streetId} = ${u.street.id} and ${staffAssignments.endedOn} is null`);
-    expect(stats).toMatchObject({ households: hh, residents: res, staff });
-    expect(stats.registeredResidents + stats.floatingResidents).toBe(res);
-    expect(stats.tagCounts).toHaveLength(6);
-    expect(stats.tagCounts.find((c: { tag: string }) => c.tag === 'PARTY_MEMBER').count).toBe(party);
-    const [{ n: gridResidents }] = await db.select({ n: count() }).from(residents)
-      .where(sql`${residents.gridId} in (select id from grids where code = ${u.level2.code} or code like ${u.level2.code} || '-%')`);
-    expect(r.data.g.stats.residents).toBe(gridResidents);
-    expect(gridResidents).toBeGreaterThan(0);
+    const levels = [
+      { page: r.data.streets, counted: await countedFigures('streets', 'street_id') },
+      { page: r.data.communities, counted: await countedFigures('communities', 'community_id') },
+      { page: r.data.grids, counted: await countedFigures('grids', 'grid_id') },
+    ];
+    for (const { page, counted } of levels) {
+      const nodes = page.nodes as { id: string; stats: Figures }[];
+      const ids = nodes.map((node) => node.id);
+      expect(figureByFigure(new Map(nodes.map((node) => [node.id, node.stats])), ids)).toEqual(figureByFigure(counted, ids));
+    }
+    expect(r.data.streets.nodes).toHaveLength(r.data.streets.totalCount);
+    expect(r.data.communities.nodes).toHaveLength(r.data.communities.totalCount);
+    // The demo city tells the figures apart, so that two swapped figures cannot pass: registered
+    // and floating residents differ, and no two tags have the same counts in every community.
+    const street = levels[0].counted.get(u.ids.street)!;
+    expect(street.registeredResidents).not.toBe(street.floatingResidents);
+    const communityFigures = [...levels[1].counted.values()];
+    const countsOfTag = street.tagCounts.map(({ tag }) => communityFigures.map((f) => f.tagCounts.find((c) => c.tag === tag)!.count).join());
+    expect(new Set(countsOfTag).size).toBe(street.tagCounts.length);
+    expect(r.data.grids.nodes.some((grid: { stats: Figures }) => grid.stats.residents > 0)).toBe(true);
   });
 });
 
