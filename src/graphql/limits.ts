@@ -49,21 +49,36 @@ const PAGE_ARGUMENTS = new Set(['first', 'last']);
  * Most characters of any text argument or input field, checked before any resolver: every
  * free text's own documented cap (at most 5,000, a user error naming the field) lies below it.
  */
-export const MAX_TEXT_LENGTH = 10_000;
+const MAX_TEXT_LENGTH = 10_000;
 /** Most characters of a substring search (`search`, `…Contains`): a name or an address is shorter. */
-export const MAX_SEARCH_LENGTH = 100;
+const MAX_SEARCH_LENGTH = 100;
 /**
  * Substring searches cost more than the page they filter: a text of three characters or
  * more is found through a trigram index (migration 0012), a shorter one only by reading every
  * row in the viewer's part of the city.
  */
-export const SEARCH_COST = 100;
-export const SHORT_SEARCH_COST = 500;
+const SEARCH_COST = 100;
+const SHORT_SEARCH_COST = 500;
 /** pg_trgm indexes three-character pieces: a shorter text has none to look up. */
 const TRIGRAM = 3;
 
 const isSearch = (name: string) => name === 'search' || name.endsWith('Contains');
-const characters = (text: string, atMost: number) => (text.length <= atMost ? text.length : [...text].length);
+
+/** Characters (code points) of a text; a surrogate pair is one. Counted in place: a text may be half a megabyte. */
+function characters(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        i += 1;
+      }
+    }
+  }
+  return count;
+}
 
 const DESCRIPTIONS: Record<LimitName, (actual: number, maximum: number) => string> = {
   depth: (actual, maximum) => `The operation nests fields ${actual} deep; at most ${maximum} levels are allowed.`,
@@ -175,13 +190,14 @@ export function measureOperation(
     const name = path.at(-1)!;
     const search = isSearch(name);
     const cap = search ? MAX_SEARCH_LENGTH : MAX_TEXT_LENGTH;
-    const length = characters(value, cap);
+    const length = value.length <= cap ? value.length : characters(value);
     const where = `\`${path.join('.')}\``;
-    const unstorable = unstorableCharacter(value);
-    if (!badInput && unstorable) badInput = badUserInput(`${where} contains ${unstorable}, which no text here may hold.`, path[0], path);
+    // Over its cap, a text is refused for its length without reading it further.
+    const unstorable = length > cap ? null : unstorableCharacter(value);
     if (!badInput && length > cap) {
       badInput = badUserInput(`${where} has ${length.toLocaleString('en-US')} characters; ${search ? 'a search text' : 'a text'} has at most ${cap.toLocaleString('en-US')}.`, path[0], path);
     }
+    if (!badInput && unstorable) badInput = badUserInput(`${where} contains ${unstorable}, which no text here may hold.`, path[0], path);
     if (!search || length === 0) return 0;
     return length < TRIGRAM ? SHORT_SEARCH_COST : SEARCH_COST;
   };

@@ -52,14 +52,22 @@ describe('substring searches have a trigram index', () => {
 describe.runIf(onServer())('hostile searches in parallel (PostgreSQL server)', () => {
   const SEARCH = 'query($f: ResidentFilter) { residents(first: 100, filter: $f) { totalCount nodes { id name } } }';
   const OTHER_USERS_QUERY = '{ streets(first: 5) { nodes { name communities(first: 5) { totalCount } } } }';
+  let attacker: string;
+  let other: string;
+
+  beforeAll(async () => {
+    attacker = await t.token(Role.CITY_ADMIN, undefined, 'search-attacker');
+    other = await t.token(Role.STREET_OFFICER, { type: 'Street', key: (await demoUnits(t.database.db)).street.id }, 'search-bystander');
+    // The first answers load and compile the modules behind them: the bound is for a server that has served before.
+    expect((await t.gql(OTHER_USERS_QUERY, {}, other)).errors).toBeUndefined();
+    expect((await t.gql(SEARCH, { f: { nameContains: '李' } }, attacker)).errors).toBeUndefined();
+  });
 
   test.each([
     ['500,000 characters, the issue\'s attack', 'x'.repeat(500_000), 'BAD_USER_INPUT'],
     ['100 characters, the most a search may have, that no name matches', `李${'x'.repeat(99)}`, null],
     ['one character, which no trigram index can serve', '李', null],
   ])('ten searches of %s from one token leave another user\'s query answering within 1 s', async (_what, text, refusedWith) => {
-    const attacker = await t.token(Role.CITY_ADMIN, undefined, 'search-attacker');
-    const other = await t.token(Role.STREET_OFFICER, { type: 'Street', key: (await demoUnits(t.database.db)).street.id }, 'search-bystander');
     const searches = Array.from({ length: 10 }, () => t.gql(SEARCH, { f: { nameContains: text } }, attacker));
     const started = performance.now();
     const answer = await t.gql(OTHER_USERS_QUERY, {}, other);
