@@ -64,19 +64,23 @@ describe.runIf(onServer())('hostile searches in parallel (PostgreSQL server)', (
   });
 
   test.each([
-    ['500,000 characters, the issue\'s attack', 'x'.repeat(500_000), 'BAD_USER_INPUT'],
-    ['100 characters, the most a search may have, that no name matches', `李${'x'.repeat(99)}`, null],
-    ['one character, which no trigram index can serve', '李', null],
-  ])('ten searches of %s from one token leave another user\'s query answering within 1 s', async (_what, text, refusedWith) => {
+    ['100 characters, the most a search may have, that no name matches', `李${'x'.repeat(99)}`],
+    ['one character, which no trigram index can serve', '李'],
+  ])('ten searches of %s from one token leave another user\'s query answering within 1 s', async (_what, text) => {
     const searches = Array.from({ length: 10 }, () => t.gql(SEARCH, { f: { nameContains: text } }, attacker));
     const started = performance.now();
     const answer = await t.gql(OTHER_USERS_QUERY, {}, other);
     const waited = performance.now() - started;
     expect(answer.errors).toBeUndefined();
     expect(waited).toBeLessThan(1_000);
-    for (const search of await Promise.all(searches)) {
-      if (refusedWith) expect(search.errors?.[0].extensions).toMatchObject({ code: refusedWith, field: ['filter', 'nameContains'] });
-      else expect(search.errors).toBeUndefined();
-    }
+    for (const search of await Promise.all(searches)) expect(search.errors).toBeUndefined();
+  });
+
+  // What is left of their cost is reading ten bodies of half a megabyte each; the database never sees them.
+  test('ten searches of 500,000 characters (the issue\'s attack) are refused without a single SQL statement, naming the field', async () => {
+    const before = t.database.statements.count;
+    const searches = await Promise.all(Array.from({ length: 10 }, () => t.gql(SEARCH, { f: { nameContains: 'x'.repeat(500_000) } }, attacker)));
+    expect(t.database.statements.count).toBe(before);
+    for (const search of searches) expect(search.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'filter', field: ['filter', 'nameContains'] });
   });
 });
