@@ -93,6 +93,7 @@ export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
-export function badUserInput(message: string, argument?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argumentName: argument } : {}) } });
+/** A malformed argument; `field` is the path to the input field inside it, e.g. ["filter", "nameContains"]. */
+export function badUserInput(message: string, argument?: string, field?: string[]): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argumentName: argument } : {}), ...(field ? { field } : {}) } });
 }

@@ -1,9 +1,10 @@
 import {
-  getNamedType, getNullableType, getOperationAST, GraphQLError, isInterfaceType, isListType, isObjectType, Kind, Lexer, SchemaMetaFieldDef, Source, TokenKind,
-  TypeMetaFieldDef, TypeNameMetaFieldDef, valueFromASTUntyped,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
+  getArgumentValues, getNamedType, getNullableType, getOperationAST, getVariableValues, GraphQLError, isInputObjectType, isInterfaceType, isListType, isObjectType,
+  Kind, Lexer, SchemaMetaFieldDef, Source, TokenKind, TypeMetaFieldDef, TypeNameMetaFieldDef, valueFromASTUntyped,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLInputType, type GraphQLNamedType, type GraphQLSchema,
   type SelectionSetNode, type ValueNode,
 } from 'graphql';
+import { unstorableCharacter } from '../db/text';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection';
 import { badUserInput } from './errors';
 
@@ -26,8 +27,11 @@ export interface OperationMeasure {
   aliases: number;
   /** Root fields of a mutation (0 for queries and subscriptions): each weighs more in the rate limit. */
   mutationFields: number;
-  /** The first `first` or `last` argument over the page-size maximum, already refused as BAD_USER_INPUT. */
-  oversizedPage: GraphQLError | null;
+  /**
+   * The first malformed argument, already refused as BAD_USER_INPUT: a `first` or `last` over
+   * the page-size maximum, or a text over its cap or holding what no database keeps.
+   */
+  badInput: GraphQLError | null;
 }
 
 interface Part {
@@ -40,6 +44,41 @@ interface Part {
 
 const NOTHING: Part = { depth: 0, cost: 0, aliases: 0, fields: 0 };
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
+
+/**
+ * Most characters of any text argument or input field, checked before any resolver: every
+ * free text's own documented cap (at most 5,000, a user error naming the field) lies below it.
+ */
+const MAX_TEXT_LENGTH = 10_000;
+/** Most characters of a substring search (`search`, `…Contains`): a name or an address is shorter. */
+const MAX_SEARCH_LENGTH = 100;
+/**
+ * Substring searches cost more than the page they filter: a text of three characters or
+ * more is found through a trigram index (migration 0012), a shorter one only by reading every
+ * row in the viewer's part of the city.
+ */
+const SEARCH_COST = 100;
+const SHORT_SEARCH_COST = 500;
+/** pg_trgm indexes three-character pieces: a shorter text has none to look up. */
+const TRIGRAM = 3;
+
+const isSearch = (name: string) => name === 'search' || name.endsWith('Contains');
+
+/** Characters (code points) of a text; a surrogate pair is one. Counted in place: a text may be half a megabyte. */
+function characters(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        i += 1;
+      }
+    }
+  }
+  return count;
+}
 
 const DESCRIPTIONS: Record<LimitName, (actual: number, maximum: number) => string> = {
   depth: (actual, maximum) => `The operation nests fields ${actual} deep; at most ${maximum} levels are allowed.`,
@@ -98,7 +137,10 @@ export function measureOperation(
   }
   const measured = new Map<string, Part>();
   const inProgress = new Set<string>();
-  let oversizedPage: GraphQLError | null = null;
+  let badInput: GraphQLError | null = null;
+  // Variables that do not fit their types are refused by execution, before any resolver.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const variableValues = 'coerced' in coerced ? coerced.coerced : null;
 
   const variableDefaults = new Map<string, unknown>();
   for (const definition of operation.variableDefinitions ?? []) {
@@ -121,8 +163,8 @@ export function measureOperation(
       if (!PAGE_ARGUMENTS.has(argument.name.value)) continue;
       const value = numberOf(argument.value);
       if (value === null) continue;
-      if (value > MAX_PAGE_SIZE && !oversizedPage) {
-        oversizedPage = badUserInput(`\`${argument.name.value}\` must be at most ${MAX_PAGE_SIZE}, got ${value}.`, argument.name.value);
+      if (value > MAX_PAGE_SIZE && !badInput) {
+        badInput = badUserInput(`\`${argument.name.value}\` must be at most ${MAX_PAGE_SIZE}, got ${value}.`, argument.name.value);
       }
       size = Math.max(size ?? 0, value);
     }
@@ -131,6 +173,45 @@ export function measureOperation(
     const given = size ?? (typeof declared === 'number' ? declared : null);
     if (getNamedType(definition.type).name.endsWith('Connection')) return given ?? DEFAULT_PAGE_SIZE;
     return isListType(getNullableType(definition.type)) ? (given ?? 1) : 1;
+  };
+
+  /** Refuses a text no database keeps or over its cap; answers what the field's substring searches add to its cost. */
+  const inspectInput = (value: unknown, type: GraphQLInputType, path: string[]): number => {
+    const inner = getNullableType(type);
+    if (value === null || value === undefined) return 0;
+    if (isListType(inner)) {
+      return Array.isArray(value) ? value.reduce<number>((sum, item, i) => sum + inspectInput(item, inner.ofType, [...path, String(i)]), 0) : 0;
+    }
+    if (isInputObjectType(inner)) {
+      const fields = value as Record<string, unknown>;
+      return Object.values(inner.getFields()).reduce((sum, field) => sum + inspectInput(fields[field.name], field.type, [...path, field.name]), 0);
+    }
+    if (typeof value !== 'string') return 0;
+    const name = path.at(-1)!;
+    const search = isSearch(name);
+    const cap = search ? MAX_SEARCH_LENGTH : MAX_TEXT_LENGTH;
+    const length = value.length <= cap ? value.length : characters(value);
+    const where = `\`${path.join('.')}\``;
+    // Over its cap, a text is refused for its length without reading it further.
+    const unstorable = length > cap ? null : unstorableCharacter(value);
+    if (!badInput && length > cap) {
+      badInput = badUserInput(`${where} has ${length.toLocaleString('en-US')} characters; ${search ? 'a search text' : 'a text'} has at most ${cap.toLocaleString('en-US')}.`, path[0], path);
+    }
+    if (!badInput && unstorable) badInput = badUserInput(`${where} contains ${unstorable}, which no text here may hold.`, path[0], path);
+    if (!search || length === 0) return 0;
+    return length < TRIGRAM ? SHORT_SEARCH_COST : SEARCH_COST;
+  };
+
+  /** What the field's arguments add to its cost, once they are checked. */
+  const searchCostOf = (node: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number => {
+    if (!definition || !node.arguments?.length || !variableValues) return 0;
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(definition, node, variableValues);
+    } catch {
+      return 0; // Execution refuses the argument the same way, before the resolver.
+    }
+    return definition.args.reduce((sum, argument) => sum + inspectInput(values[argument.name], argument.type, [argument.name]), 0);
   };
 
   const measureSet = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): Part => {
@@ -147,7 +228,8 @@ export function measureOperation(
         // `ofType` unwraps a list or non-null type one step: no fan-out, and explorers'
         // standard introspection query nests it seven deep.
         const unwrap = selection.name.value === 'ofType' && parent?.name === '__Type';
-        add({ depth: (unwrap ? 0 : 1) + children.depth, cost: 1 + multiplier * children.cost, aliases: (selection.alias ? 1 : 0) + children.aliases, fields: 1 });
+        const own = 1 + searchCostOf(selection, definition);
+        add({ depth: (unwrap ? 0 : 1) + children.depth, cost: own + multiplier * children.cost, aliases: (selection.alias ? 1 : 0) + children.aliases, fields: 1 });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
         add(measureSet(selection.selectionSet, type ?? undefined));
@@ -171,12 +253,12 @@ export function measureOperation(
   };
 
   const { depth, cost, aliases, fields } = measureSet(operation.selectionSet, root);
-  return { depth, cost, aliases, mutationFields: operation.operation === 'mutation' ? fields : 0, oversizedPage };
+  return { depth, cost, aliases, mutationFields: operation.operation === 'mutation' ? fields : 0, badInput };
 }
 
 /** The first limit the measured operation breaks, or null. */
 export function checkLimits(measure: OperationMeasure, limits: QueryLimits): GraphQLError | null {
-  if (measure.oversizedPage) return measure.oversizedPage;
+  if (measure.badInput) return measure.badInput;
   if (measure.aliases > limits.maxAliases) return queryTooComplex('aliases', limits.maxAliases, measure.aliases);
   if (measure.depth > limits.maxDepth) return queryTooComplex('depth', limits.maxDepth, measure.depth);
   if (measure.cost > limits.maxCost) return queryTooComplex('cost', limits.maxCost, measure.cost);

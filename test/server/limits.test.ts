@@ -50,6 +50,17 @@ describe('measuring an operation', () => {
     expect(m.cost).toBe(2 ** (levels - 1) * 2);
   });
 
+  test('a substring search adds to the cost of its field: 100, or 500 for a text of one or two characters (no trigram to look up)', () => {
+    const search = (text: string) => measure('query($f: ResidentFilter) { residents(first: 10, filter: $f) { totalCount } }', { f: { nameContains: text } });
+    expect(measure('{ residents(first: 10) { totalCount } }').cost).toBe(1 + 10);
+    expect(search('王国兰').cost).toBe(1 + 100 + 10);
+    expect(search('王').cost).toBe(1 + 500 + 10);
+    expect(search('').cost).toBe(1 + 10);
+    expect(measure('{ buildings(first: 5, filter: { search: "幸福" }) { totalCount } }').cost).toBe(1 + 500 + 5);
+    expect(measure('{ a: residents(first: 1, filter: { nameContains: "王国兰" }) { totalCount } b: streets(first: 1, filter: { nameContains: "市" }) { totalCount } }').cost)
+      .toBe((1 + 100 + 1) + (1 + 500 + 1));
+  });
+
   test('tokens are counted as the parser counts them, without comments', () => {
     expect(countTokens('{ viewer { role } }')).toBe(6);
     expect(countTokens('# a comment\n{ viewer { role } }')).toBe(6);
@@ -96,6 +107,26 @@ const refusals: Refusal[] = [
   { name: 'first: 101', query: '{ streets(first: 101) { nodes { name } } }', code: 'BAD_USER_INPUT', extensions: { argumentName: 'first' } },
   { name: 'first: 101 from a variable', query: 'query($n: Int) { streets(first: $n) { nodes { name } } }', variables: { n: 101 }, code: 'BAD_USER_INPUT', extensions: { argumentName: 'first' } },
   { name: 'last: 500', query: '{ buildings(last: 500) { totalCount } }', code: 'BAD_USER_INPUT', extensions: { argumentName: 'last' } },
+  {
+    name: 'a NUL character in a literal', query: '{ residents(filter: { nameContains: "a\\u0000b" }) { totalCount } }',
+    code: 'BAD_USER_INPUT', extensions: { argumentName: 'filter', field: ['filter', 'nameContains'] },
+  },
+  {
+    name: 'a NUL character in a variable', query: 'query($f: ResidentFilter) { residents(filter: $f) { totalCount } }', variables: { f: { nameContains: 'a\u0000b' } },
+    code: 'BAD_USER_INPUT', extensions: { argumentName: 'filter', field: ['filter', 'nameContains'] },
+  },
+  {
+    name: 'an unpaired surrogate in an ID of a list', query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: ['U3RyZWV0OjE=', 'a\ud800'] },
+    code: 'BAD_USER_INPUT', extensions: { argumentName: 'ids', field: ['ids', '1'] },
+  },
+  {
+    name: 'a search of 500,000 characters (issue 14)', query: 'query($f: ResidentFilter) { residents(filter: $f) { totalCount } }', variables: { f: { nameContains: 'x'.repeat(500_000) } },
+    code: 'BAD_USER_INPUT', extensions: { argumentName: 'filter', field: ['filter', 'nameContains'] },
+  },
+  {
+    name: 'a search of 101 characters', query: 'query($s: String) { buildings(filter: { search: $s }) { totalCount } }', variables: { s: 'x'.repeat(101) },
+    code: 'BAD_USER_INPUT', extensions: { argumentName: 'filter', field: ['filter', 'search'] },
+  },
 ];
 
 describe.each(refusals)('$name', ({ query, variables, code, extensions }) => {
@@ -125,6 +156,7 @@ const passing: { name: string; query: string; variables?: Record<string, unknown
   { name: '15 aliases', query: aliased(15) },
   { name: '2,000 tokens', query: typenames(1_998) },
   { name: 'first: 100', query: '{ streets(first: 100) { nodes { name } } }' },
+  { name: 'a search of 100 characters', query: 'query($f: ResidentFilter) { residents(filter: $f) { totalCount } }', variables: { f: { nameContains: '王'.repeat(100) } } },
 ];
 
 describe.each(passing)('$name, just inside the limit', ({ query, variables }) => {
@@ -139,6 +171,17 @@ describe.each(passing)('$name, just inside the limit', ({ query, variables }) =>
     expect(answer.errors).toBeUndefined();
     expect(answer.data).toBeTruthy();
   });
+});
+
+test('a mutation text over 10,000 characters is refused before the mutation runs; under it, the field\'s own cap answers a user error', async () => {
+  const report = 'mutation($input: IncidentReportInput!) { incidentReport(input: $input) { incident { id } userErrors { field code } } }';
+  const input = (description: string) => ({ input: { category: 'ENVIRONMENT', title: '楼道堆物', description, gridId: 'R3JpZDox' } });
+  const response = await t.post({ query: report, variables: input('长'.repeat(10_001)) }, admin);
+  const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+  expect(response.status).toBe(400);
+  expect(body.errors).toEqual([{ message: expect.stringContaining('10,001 characters'), extensions: { code: 'BAD_USER_INPUT', argumentName: 'input', field: ['input', 'description'] } }]);
+  const underCap = await t.gql(report, input('长'.repeat(2_001)), admin);
+  expect(underCap.data.incidentReport).toEqual({ incident: null, userErrors: [{ field: ['input', 'description'], code: 'INVALID' }] });
 });
 
 test('a batch of operations in one HTTP request is refused with 400 and runs nothing', async () => {

@@ -103,6 +103,18 @@ describe('reading a POST', () => {
     expect(descriptions({ ...SPEC_FORM, description: '   ' })).toEqual(['400 description']);
   });
 
+  test('a field holding a NUL character or an unpaired surrogate, at any depth, is a 400 naming it', () => {
+    const descriptions = (fields: Record<string, unknown>) => {
+      const read = readFiledRequest(fields);
+      return 'errors' in read ? read.errors.map((e) => `${e.code} ${e.description.split(':')[0]}`) : [];
+    };
+    expect(descriptions({ ...SPEC_FORM, description: 'a\u0000b' })).toEqual(['400 description']);
+    expect(descriptions({ ...SPEC_FORM, address_string: '\udc00路' })).toEqual(['400 address_string']);
+    expect(descriptions({ ...SPEC_FORM, media_url: ['http://x.org/1.jpg', 'b\u0000'] })).toEqual(['400 media_url[1]']);
+    expect(descriptions({ ...SPEC_FORM, attribute: { WHISPAWN: '\ud800' } })).toEqual(['400 attribute.WHISPAWN']);
+    expect(descriptions({ ...SPEC_FORM, description: '路面塌陷 😀' })).toEqual([]);
+  });
+
   test('a long address is cut to the 100 characters of a title', () => {
     const read = readFiledRequest({ ...SPEC_FORM, address_string: '路'.repeat(300) });
     expect('request' in read && read.request.title.length).toBe(100);

@@ -3,6 +3,7 @@ import type { Authenticator } from '../../auth/authenticator';
 import type { Config } from '../../config';
 import { createContext } from '../../context';
 import type { Database } from '../../db/client';
+import { unstorableCharacter } from '../../db/text';
 import type { EventHub } from '../../events/hub';
 import { logger } from '../../logger';
 import { withRequestId } from '../../server/request-log';
@@ -51,6 +52,11 @@ export function importRoutes(config: Config, database: Database, events: EventHu
     const viewer = await routeViewer(req, res, authenticator, IMPORTERS, 'Importing a ledger');
     if (!viewer) return;
     const name = fileNameOf(req);
+    const unstorable = unstorableCharacter(name);
+    if (unstorable) {
+      res.status(400).json({ error: `The file name (X-File-Name or ?filename=) contains ${unstorable}, which no text here may hold.` });
+      return;
+    }
     const format = formatOfFile(name, req.header('content-type'));
     if (format === null) {
       res.status(415).json({ error: `Send the ledger as ${XLSX_TYPE} or text/csv, or name it *.xlsx or *.csv.` });

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { unstorableCharacter } from '../../db/text';
 import { columnOfHeader, LEDGER_COLUMNS, loadExcel, type LedgerField } from './ledger.template';
 
 /** One finding about the file: `row` as the file numbers it (0: the file as a whole), `column` the header. */
@@ -204,6 +205,16 @@ function sheetOf(raw: RawRow[]): LedgerSheet {
   for (const line of raw.slice(headerAt + 1)) {
     const cells: Partial<Record<LedgerField, string>> = {};
     const notices: LedgerProblem[] = [];
+    // A cell no database keeps leaves its row unread: its values are not carried down or quoted.
+    const unstorable = [...fieldAt].flatMap(([i, field]): LedgerProblem[] => {
+      const what = unstorableCharacter(line.cells[i] ?? '');
+      return what ? [{ row: line.row, column: headers[field]!, code: LedgerProblemCode.INVALID, message: `The cell contains ${what}, which no text here may hold.` }] : [];
+    });
+    if (unstorable.length > 0) {
+      problems.push(...blanks, ...unstorable);
+      blanks = [];
+      continue;
+    }
     for (const [i, field] of fieldAt) {
       const original = line.cells[i] ?? '';
       const value = original.normalize('NFKC').trim();

@@ -1,3 +1,4 @@
+import { unstorableCharacter } from '../../db/text';
 import type { UserError } from '../../graphql/errors';
 import { maskPersonalNumbers } from '../grid/identity';
 import type { IncidentRow } from '../incident/incident.loaders';
@@ -179,6 +180,23 @@ function text(fields: Fields, name: string): string | undefined {
 
 export const MAX_TITLE = 100;
 
+/** Each field (form or JSON, at any depth) holding text no database keeps, as Open311 errors naming it. */
+export function unstorableFields(fields: Fields): Open311Error[] {
+  const errors: Open311Error[] = [];
+  const visit = (value: unknown, name: string) => {
+    if (typeof value === 'string') {
+      const unstorable = unstorableCharacter(value);
+      if (unstorable) errors.push({ code: 400, description: `${name}: contains ${unstorable}, which no text here may hold.` });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, `${name}[${i}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) visit(inner, `${name}.${key}`);
+    }
+  };
+  for (const [name, value] of Object.entries(fields)) visit(value, name);
+  return errors;
+}
+
 /** What a POST of a service request asks for, ready for `incidentReport`. */
 export interface FiledRequest {
   category: Category;
@@ -208,6 +226,8 @@ function coordinate(fields: Fields, name: 'lat' | 'long', errors: Open311Error[]
  * device_id) are not read at all: the civic app keeps its users; we keep the matter.
  */
 export function readFiledRequest(fields: Fields): { request: FiledRequest } | { errors: Open311Error[] } {
+  const unstorable = unstorableFields(fields);
+  if (unstorable.length > 0) return { errors: unstorable };
   const errors: Open311Error[] = [];
   const code = text(fields, 'service_code');
   const category = code === undefined ? null : categoryOfServiceCode(code);
@@ -298,6 +318,8 @@ function date(fields: Fields, name: string, errors: Open311Error[]): Date | unde
  * overrides every other argument; without dates, the last 90 days.
  */
 export function readRequestQuery(fields: Fields, now = new Date()): { query: RequestQuery } | { errors: Open311Error[] } {
+  const unstorable = unstorableFields(fields);
+  if (unstorable.length > 0) return { errors: unstorable };
   const errors: Open311Error[] = [];
   const ids = list(fields, 'service_request_id');
   if (ids) {

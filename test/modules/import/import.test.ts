@@ -252,6 +252,25 @@ describe('uploading', () => {
     expect(body.problems).toEqual([]);
   });
 
+  test('a cell holding a NUL byte is an INVALID error naming its row and column; the row is not read, nothing is written', async () => {
+    const before = await counts();
+    const rows = [person('许好', { 单元: '8', '门牌号/房号': '701' }), person('何\u0000坏', { 单元: '8', '门牌号/房号': '702' })];
+    const { status, body } = await upload(csv(rows), tokens.street, { type: 'text/csv', name: 'nul.csv' });
+    expect(status).toBe(422);
+    expect(body).toMatchObject({ outcome: 'REFUSED', rows: 1, householdsCreated: 0, residentsCreated: 0 });
+    expect(body.problems).toEqual([{ row: 3, column: '姓名', code: 'INVALID', message: expect.stringContaining('a NUL character') }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  test('a file name holding a NUL byte: 400 naming it, and no import record', async () => {
+    const [{ n: recordsBefore }] = await t.database.db.select({ n: count() }).from(ledgerImports);
+    const { status, body } = await upload(csv([person('吕名', { 单元: '8', '门牌号/房号': '703' })]), tokens.street, { type: 'text/csv', name: 'a\u0000.csv', dryRun: true });
+    expect(status).toBe(400);
+    expect(body.error).toMatch(/^The file name .* contains a NUL character/);
+    const [{ n: recordsAfter }] = await t.database.db.select({ n: count() }).from(ledgerImports);
+    expect(recordsAfter).toBe(recordsBefore);
+  });
+
   test('rows outside the importer\'s unit are errors', async () => {
     const { status, body } = await upload(csv([person('秦外', { 单元: '8', '门牌号/房号': '601' })]), tokens.otherStreet, { type: 'text/csv', name: 'elsewhere.csv' });
     expect(status).toBe(422);

@@ -277,6 +277,33 @@ describe('bad input writes nothing', () => {
     expect(await written()).toEqual(before);
   });
 
+  test.each([
+    ['a NUL byte in the description', 'description', 'a\u0000b'],
+    ['a NUL byte in the address', 'address_string', '黄河路\u0000'],
+    ['an unpaired surrogate in the description', 'description', 'a\ud800b'],
+  ])('%s, as JSON: 400 naming %s', async (_what, field, value) => {
+    const before = await written();
+    const body = JSON.stringify({ service_code: 'ENVIRONMENT', ...point, description: '楼道堆放杂物', [field]: value });
+    const response = await fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.street}` }, body });
+    expect(response.status).toBe(400);
+    expect(await jsonOf(response)).toEqual([{ code: 400, description: expect.stringMatching(new RegExp(`^${field}: contains`)) }]);
+    expect(await written()).toEqual(before);
+  });
+
+  test('a NUL byte in a form field: 400 naming it', async () => {
+    const before = await written();
+    const response = await file(specForm({ description: 'a\u0000b' }));
+    expect(response.status).toBe(400);
+    expect(await jsonOf(response)).toEqual([{ code: 400, description: expect.stringMatching(/^description: contains a NUL character/) }]);
+    expect(await written()).toEqual(before);
+  });
+
+  test('a NUL byte in a query argument: 400 naming it', async () => {
+    const { status, body } = await getJson(`${base}/requests.json?api_key=${keys.street}&service_code=ENVIRONMENT%00`);
+    expect(status).toBe(400);
+    expect(body).toEqual([{ code: 400, description: expect.stringMatching(/^service_code: contains a NUL character/) }]);
+  });
+
   test('a body that is not JSON: 400 in Open311 form', async () => {
     const response = await fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.street}` }, body: '{"service_code":' });
     expect(response.status).toBe(400);
