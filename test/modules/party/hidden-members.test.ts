@@ -155,6 +155,8 @@ describe('every other path to a hidden member', () => {
       expect(r.data.node, who).toEqual(expected);
     }
 
+    // A cursor must name an event: the replay starts after this one.
+    await wishClient(t).submit(await t.token(Role.RESIDENT, { type: 'Household', key: u.household.id }), { category: 'OTHER', title: '游标', detail: 'x' });
     const after = eventCursor(await latestEventId(db));
     const fulfilled = await wishClient(t).step('wishFulfil', { id: wishId, hours: '1.5' }, await memberToken(t, claimant.id));
     expect(fulfilled.userErrors).toEqual([]);
