@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiKeyTopic } from '../../src/auth/topics';
 import { rowsOf } from '../../src/db/client';
@@ -50,7 +50,7 @@ interface Viewer {
   /** The rows of a type (as a condition on its table) this viewer may not read. */
   outOfScope(type: string, columns: Set<string>): SQL;
 }
-type SQL = ReturnType<typeof sql>;
+type Body = { data?: Record<string, unknown>; errors?: any[] };
 
 /** Rows that lie in another street than `streetId`, of a type that is not public; types without a street are left out. */
 const otherStreet = (streetId: number) => (type: string, columns: Set<string>) =>
@@ -72,7 +72,7 @@ beforeAll(async () => {
     { name: 'AUDITOR', token: await t.token(Role.AUDITOR), outOfScope: publicRows },
     {
       name: 'INTEGRATOR (a street, incidents)', token: incidentsKey,
-      outOfScope: (type, cols) => (type === 'Incident' ? sql`street_id <> ${u.street.id}`
+      outOfScope: (type) => (type === 'Incident' ? sql`street_id <> ${u.street.id}`
         : type === 'IncidentTransition' ? sql`incident_id in (select id from incidents where street_id <> ${u.street.id})`
           : publicRows(type)),
     },
@@ -84,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 /** An answer with what may differ between two IDs taken out: the ID itself, the alias, and the budget. */
-function normalised(body: { data?: Record<string, unknown>; errors?: any[] }, alias: string, id: string) {
+function normalised(body: Body, alias: string, id: string) {
   const errors = (body.errors ?? [])
     .filter((e) => e.path === undefined || e.path[0] === alias)
     .map(({ locations: _locations, ...e }) => ({ ...e, path: e.path?.slice(1), extensions: { ...e.extensions, rateLimit: undefined } }));
@@ -99,8 +99,8 @@ async function answersFor(type: string, ids: string[], token: string | undefined
     query: `query(${decl}) { ${ids.map((_, i) => `n${i}: node(id: $i${i}) { __typename id } m${i}: nodes(ids: [$i${i}]) { __typename id }`).join(' ')} }`, variables: vars,
   }, token);
   const typed = await t.post({ query: `query(${decl}) { ${ids.map((_, i) => `n${i}: node(id: $i${i}) { ... on ${type} { id } }`).join(' ')} }`, variables: vars }, token);
-  const bareBody = await bare.json();
-  const typedBody = await typed.json();
+  const bareBody = (await bare.json()) as Body;
+  const typedBody = (await typed.json()) as Body;
   return ids.map((id, i) => ({
     node: normalised(bareBody, `n${i}`, id),
     nodes: normalised(bareBody, `m${i}`, id),
@@ -110,8 +110,8 @@ async function answersFor(type: string, ids: string[], token: string | undefined
 
 /** One ID alone, for the HTTP status and the whole answer. */
 async function alone(id: string, token: string | undefined) {
-  const response = await t.post({ query: 'query($id: ID!) { node(id: $id) { __typename id } }', variables: { id } }, token);
-  return { status: response.status, ...normalised({ data: { a: (await response.json()).data?.node }, errors: [] }, 'a', id) };
+  const response = await t.post({ query: 'query($id: ID!) { a: node(id: $id) { __typename id } }', variables: { id } }, token);
+  return { status: response.status, ...normalised((await response.json()) as Body, 'a', id) };
 }
 
 test('every type that implements Node has its table here', async () => {

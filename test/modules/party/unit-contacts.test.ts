@@ -75,7 +75,7 @@ describe('ReportingUnit.personalData', () => {
       variables: { u: toGlobalId('ReportingUnit', unit.id), m: toGlobalId('PartyMember', member.id) },
     }, tokens.worker);
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body = (await r.json()) as { data: unknown; errors?: unknown[] };
     expect(body).toMatchObject({ data: { u: { personalData: null }, m: { personalData: null } } });
     expect(body.errors).toBeUndefined();
     expect((await readsOf(unit.id)).filter((row) => row.viewerSubject === 'pd-worker')).toEqual([]);
