@@ -22,7 +22,7 @@ type NodeLoader = (ctx: Context, key: number) => Promise<object | null>;
 const nodeLoaders = new Map<string, NodeLoader>();
 
 /** The largest key of a serial (int4) primary key. */
-export const SERIAL_KEY_MAX = 2_147_483_647;
+const SERIAL_KEY_MAX = 2_147_483_647;
 /** The largest key of a bigserial primary key served as a JavaScript number. */
 export const BIGSERIAL_KEY_MAX = Number.MAX_SAFE_INTEGER;
 
