@@ -360,6 +360,16 @@ function topicRefusal(coordinate: string, topic: ApiKeyTopic): GraphQLError {
   return forbidden(`${coordinate} belongs to the ${topic} topic, which this API key does not have.`);
 }
 
+/**
+ * Whether the viewer may read objects of a type at all: its role passes the type's rule and,
+ * for an API key, the key has the type's topic. `node(id:)` answers null otherwise, as for an
+ * ID that does not exist, so that a bare `node(id:) { id }` tells nobody what exists.
+ */
+export function mayReadType(viewer: Viewer, typeName: string): boolean {
+  const rule = PROTECTED_TYPES[typeName];
+  return (rule === undefined || allows(rule, viewer)) && hasTopic(viewer, TOPICS[typeName]);
+}
+
 /** Whether the viewer's role passes the rule. */
 export function allows(rule: Rule, viewer: Viewer): boolean {
   return rule === 'PUBLIC' || (viewer.role !== null && rule.includes(viewer.role));

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { mayReadType } from '../auth/access';
 import type { Context } from '../context';
 import { badUserInput } from './errors';
 import { fromGlobalId } from './ids';
@@ -9,7 +10,7 @@ import { MAX_PAGE_SIZE } from './connection';
 async function load(ctx: Context, id: string): Promise<object | null> {
   const decoded = fromGlobalId(id);
   const loader = decoded && nodeLoader(decoded.type);
-  if (!decoded || !loader) return null;
+  if (!decoded || !loader || !mayReadType(ctx.viewer, decoded.type)) return null;
   return loader(ctx, decoded.key);
 }
 

@@ -21,9 +21,18 @@ export function nodeMapper<R extends { id: number }>(typename: string): (row: R)
 type NodeLoader = (ctx: Context, key: number) => Promise<object | null>;
 const nodeLoaders = new Map<string, NodeLoader>();
 
-/** Each module registers how `node(id:)` loads its types, through its (scoped) loaders. */
-export function registerNodeType(typename: string, load: NodeLoader): void {
-  nodeLoaders.set(typename, load);
+/** The largest key of a serial (int4) primary key. */
+const SERIAL_KEY_MAX = 2_147_483_647;
+/** The largest key of a bigserial primary key served as a JavaScript number. */
+export const BIGSERIAL_KEY_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Each module registers how `node(id:)` loads its types, through its (scoped) loaders. A key
+ * past the table's key type names no row: it answers null like any other missing key, without
+ * reaching the database (where it would fail as out of range).
+ */
+export function registerNodeType(typename: string, load: NodeLoader, maxKey = SERIAL_KEY_MAX): void {
+  nodeLoaders.set(typename, (ctx, key) => (key > maxKey ? Promise.resolve(null) : load(ctx, key)));
 }
 
 export function nodeLoader(typename: string): NodeLoader | undefined {

@@ -1,10 +1,10 @@
-import { and, desc, eq, isNotNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { toGlobalId } from '../../src/graphql/ids';
 import { personalDataReads } from '../../src/modules/audit/audit.tables';
 import { maskIdCard, maskPhone } from '../../src/modules/grid/identity';
 import { residents } from '../../src/modules/grid/grid.tables';
-import { partyMembers, reportingUnits } from '../../src/modules/party/party.tables';
+import { partyMembers, reportIns, reportingUnits } from '../../src/modules/party/party.tables';
 import { demoUnits, type DemoUnits } from '../helpers/fixtures';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
 import { Subscriber } from '../helpers/subscriptions';
@@ -129,7 +129,9 @@ describe('personalData reveals whole numbers, for a reason, with one access-log 
   });
 
   test('a reporting unit\'s contact phone', async () => {
-    const [unit] = await t.database.db.select().from(reportingUnits).where(isNotNull(reportingUnits.contactPhone)).limit(1);
+    const [unit] = await t.database.db.select().from(reportingUnits)
+      .where(and(isNotNull(reportingUnits.contactPhone), sql`exists (select 1 from ${reportIns} where ${reportIns.unitId} = ${reportingUnits.id} and ${reportIns.streetId} = ${u.street.id} and ${reportIns.withdrawnAt} is null)`))
+      .orderBy(asc(reportingUnits.id)).limit(1);
     const r = await t.gql(`query($id: ID!) { node(id: $id) { ... on ReportingUnit { personalData(reason: "联系报到事宜") { contactPhone } } } }`, { id: toGlobalId('ReportingUnit', unit.id) }, tokens.officer);
     expect(r.data.node.personalData).toEqual({ contactPhone: unit.contactPhone });
     expect(await readsOf('ReportingUnit', unit.id)).toEqual([expect.objectContaining({ viewerRole: 'STREET_OFFICER', reason: '联系报到事宜' })]);

@@ -37,12 +37,27 @@ export function selfMemberKey(viewer: Viewer): number | null {
 }
 
 /**
+ * Who manages party members (纳入网格管理): the staff over the grid a member is placed in —
+ * grid worker, community secretary, street officer, city administrator — each in their own
+ * area. Nobody else reads a member who does not show the identity but the member themself:
+ * not auditors, integrators, residents or volunteers, whatever the unit of their credential.
+ */
+const MEMBER_MANAGERS: readonly Role[] = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER];
+
+/**
  * Members the viewer may read: everyone who shows the identity (亮身份), and the others only
- * to staff whose unit holds them and to the member themself.
+ * to the staff who manage them and to the member themself.
  */
 export function memberScope(viewer: Viewer): SQL | undefined {
-  const staffOrSelf = scopeCondition(viewer, { ...MEMBER_UNITS, PartyMember: partyMembers.id });
-  return staffOrSelf === undefined ? undefined : or(eq(partyMembers.showsIdentity, true), staffOrSelf);
+  const managed = managedMembers(viewer);
+  return managed === undefined ? undefined : or(eq(partyMembers.showsIdentity, true), managed);
+}
+
+function managedMembers(viewer: Viewer): SQL | undefined {
+  const self = selfMemberKey(viewer);
+  if (self !== null) return eq(partyMembers.id, self);
+  if (viewer.role === null || !MEMBER_MANAGERS.includes(viewer.role)) return sql`false`;
+  return scopeCondition(viewer, MEMBER_UNITS);
 }
 
 /** Report-ins (双报到) the viewer may read: staff those under their unit, a member their own. */

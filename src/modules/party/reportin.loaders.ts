@@ -1,4 +1,5 @@
-import { and, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { scopeCondition } from '../../auth/scope';
 import type { Context } from '../../context';
 import { rowsOf } from '../../db/client';
 import { revealPersonalData, type PersonalDataSource } from '../audit/personal-data';
@@ -6,7 +7,7 @@ import { maskPhone } from '../grid/identity';
 import { OrderDirection } from '../../graphql/connection';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
-import { reportInScope } from './party.scope';
+import { REPORT_IN_UNITS, reportInScope } from './party.scope';
 import { partyMembers, participations, reportIns, reportingUnits } from './party.tables';
 import type { ReportingUnitCounts } from './reportin.types';
 
@@ -21,11 +22,15 @@ export const asReportingUnit = (row: ReportingUnitRow) => ({
 });
 export type ReportingUnitNode = ReturnType<typeof asReportingUnit>;
 
-/** Whole phone of a unit's contact person; reporting units are city-wide, so no area limits them. */
+/**
+ * Whole phone of a unit's contact person, for staff whose area the unit works in: a unit is
+ * city-wide, so its active report-ins (双报到) in the viewer's area decide, not the unit.
+ */
 export const REPORTING_UNIT_PERSONAL_DATA: PersonalDataSource<{ contactPhone: string | null }> = {
   subjectType: 'ReportingUnit',
-  readable: (_ctx, keys) => sql`select ${reportingUnits.id} as id, ${reportingUnits.contactPhone} as contact_phone
-    from ${reportingUnits} where ${inArray(reportingUnits.id, [...keys])}`,
+  readable: (ctx, keys) => sql`select ${reportingUnits.id} as id, ${reportingUnits.contactPhone} as contact_phone
+    from ${reportingUnits} where ${inArray(reportingUnits.id, [...keys])}
+      and exists (select 1 from ${reportIns} where ${and(eq(reportIns.unitId, reportingUnits.id), isNull(reportIns.withdrawnAt), scopeCondition(ctx.viewer, REPORT_IN_UNITS))})`,
   map: (row) => ({ contactPhone: row.contact_phone as string | null }),
 };
 

@@ -47,7 +47,7 @@ export class ReportingUnitResolver {
 
   @FieldResolver(() => T.ReportingUnitPersonalData, {
     nullable: true,
-    description: 'Whole phone of the contact person, for staff who need to call them. Each read is logged with the reason (PIPL).',
+    description: 'Whole phone of the contact person, for staff of an area the unit has reported in to (not withdrawn) who need to call them; null elsewhere. Each read is logged with the reason (PIPL).',
   })
   personalData(
     @Root() unit: L.ReportingUnitNode,

@@ -6,7 +6,8 @@ import { toGlobalId } from '../../graphql/ids';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
 import { buildings } from '../grid/grid.tables';
-import { partyMembers, reportingUnits } from '../party/party.tables';
+import { partyMemberById } from '../party/member.loaders';
+import { reportingUnits } from '../party/party.tables';
 import { volunteers } from '../volunteer/volunteer.tables';
 import { partyScope, wishScope } from './wish.scope';
 import { wishes, wishTransitions } from './wish.tables';
@@ -79,22 +80,34 @@ function claimantOf(wish: WishNode): Claimant | null {
   }
 }
 
-/** Global ID of the party member, volunteer or reporting unit that claimed the wish. */
-export function claimantIdOf(wish: WishNode): string | null {
+/**
+ * The claimant as the viewer may know them: a party member who does not show the identity
+ * (亮身份) is named only to the staff who manage them and to themself; to everyone else the
+ * wish says only that a party member took it.
+ */
+async function knownClaimant(ctx: Context, wish: WishNode): Promise<(Claimant & { name?: string }) | null> {
   const claimant = claimantOf(wish);
+  if (claimant?.type !== 'PartyMember') return claimant;
+  const member = await partyMemberById(ctx).load(claimant.key);
+  return member === null ? null : { ...claimant, name: member.name };
+}
+
+/** Global ID of the party member, volunteer or reporting unit that claimed the wish. */
+export async function claimantIdOf(ctx: Context, wish: WishNode): Promise<string | null> {
+  const claimant = await knownClaimant(ctx, wish);
   return claimant === null ? null : toGlobalId(claimant.type, claimant.key);
 }
 
 const NAME_COLUMNS = {
-  PartyMember: [partyMembers, partyMembers.name],
   Volunteer: [volunteers, volunteers.name],
   ReportingUnit: [reportingUnits, reportingUnits.name],
 } as const;
 
 /** The claimant's name: whoever may read a claimed wish takes part in it and needs to know who comes. */
-export function claimantNameOf(ctx: Context, wish: WishNode): Promise<string | null> {
-  const claimant = claimantOf(wish);
-  if (claimant === null) return Promise.resolve(null);
+export async function claimantNameOf(ctx: Context, wish: WishNode): Promise<string | null> {
+  const claimant = await knownClaimant(ctx, wish);
+  if (claimant === null) return null;
+  if (claimant.type === 'PartyMember') return claimant.name!;
   const [table, column] = NAME_COLUMNS[claimant.type];
   return textById(ctx, `Wish.claimantName:${claimant.type}`, table, column, claimant.key);
 }

@@ -7,7 +7,7 @@ import type { OutboxRow } from '../../events/outbox';
 import { ForwardPageArgs } from '../../graphql/connection';
 import { fromGlobalId } from '../../graphql/ids';
 import { childPage } from '../../graphql/loaders';
-import { registerNodeType } from '../../graphql/node';
+import { BIGSERIAL_KEY_MAX, registerNodeType } from '../../graphql/node';
 import { runMutation } from '../../graphql/payload';
 import { Decimal } from '../../graphql/scalars';
 import { communityById, gridById, householdById, streetById } from '../grid/grid.loaders';
@@ -20,7 +20,7 @@ import * as service from './wish.service';
 import * as T from './wish.types';
 
 registerNodeType('Wish', (ctx, key) => L.wishById(ctx).load(key));
-registerNodeType('WishTransition', (ctx, key) => L.transitionById(ctx).load(key));
+registerNodeType('WishTransition', (ctx, key) => L.transitionById(ctx).load(key), BIGSERIAL_KEY_MAX);
 
 @ArgsType()
 class StepArgs {
@@ -129,12 +129,12 @@ export class WishResolver {
     return isParty(wish, ctx.viewer) ? { subject: wish.submitterSubject, role: wish.submitterRole } : null;
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: 'Global ID of the claimant: a PartyMember, a Volunteer or a ReportingUnit (see claimantKind); null until claimed.' })
-  claimantId(@Root() wish: L.WishNode) {
-    return L.claimantIdOf(wish);
+  @FieldResolver(() => ID, { nullable: true, description: 'Global ID of the claimant: a PartyMember, a Volunteer or a ReportingUnit (see claimantKind); null until claimed, and for a party member who does not show the identity (亮身份) unless the viewer is that member or staff over them.' })
+  claimantId(@Root() wish: L.WishNode, @Ctx() ctx: Context) {
+    return L.claimantIdOf(ctx, wish);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Name of the party member, volunteer or unit that claimed it; null until claimed.' })
+  @FieldResolver(() => String, { nullable: true, description: 'Name of the party member, volunteer or unit that claimed it; null until claimed, and for a party member who does not show the identity (亮身份) unless the viewer is that member or staff over them.' })
   claimantName(@Root() wish: L.WishNode, @Ctx() ctx: Context) {
     return L.claimantNameOf(ctx, wish);
   }
