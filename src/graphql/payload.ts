@@ -48,6 +48,7 @@ export interface Idempotency {
    * the first result and changes nothing; another request with it is refused (IDEMPOTENCY_KEY_REUSED).
    */
   key: string | null | undefined;
+  /** Names the operation; with the digest of the field's arguments, it is what the key is bound to. */
   operation: string;
   /** Loads the result of the first request again, by its global ID. */
   reload: (id: string) => Promise<unknown>;
