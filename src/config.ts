@@ -89,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const jwksUrl = env.JWKS_URL || undefined;
   // With a JWKS and no secret of its own, the process accepts only the identity provider's tokens.
   const jwtSecret = env.JWT_SECRET || (jwksUrl ? null : DEMO_JWT_SECRET);
+  if (production && env.JWT_SECRET === DEMO_JWT_SECRET) {
+    throw new Error('JWT_SECRET is the demo secret, which is published with the code: production refuses it. Set a secret of your own (at least 32 characters), or JWKS_URL alone');
+  }
   if (production && jwtSecret === DEMO_JWT_SECRET) {
     throw new Error('JWT_SECRET (or JWKS_URL alone) must be set in production');
   }

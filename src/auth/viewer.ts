@@ -33,6 +33,8 @@ export function isAuthenticated(viewer: Viewer): viewer is Viewer & { subject: s
 const SYMMETRIC = 'HS256';
 /** What an identity provider's JWKS may sign with; never `none`, never HS256 (its public key is no secret). */
 const ASYMMETRIC = ['RS256', 'ES256'];
+/** How far ahead of this server's clock a token's issuer's clock may run. */
+const MAX_CLOCK_SKEW_SECONDS = 60;
 const ALL_UNIT_TYPES: UnitType[] = ['District', 'Street', 'Community', 'Grid', 'Household', 'Department', 'Compound', 'PropertyCompany', 'PartyMember', 'Volunteer', 'Merchant'];
 
 function secretKey(secret: string): Uint8Array {
@@ -72,7 +74,8 @@ export type TokenVerifier = (token: string) => Promise<Viewer>;
  * Verifies tokens as the config says, built once per process: HS256 with JWT_SECRET, RS256
  * and ES256 against the JWKS at JWKS_URL (fetched and cached by jose). The header's `alg`
  * picks the key, and each key is used only with its own algorithms, so an RS256 public key
- * can never be mistaken for an HS256 secret. Expiry, issuer and audience are always checked.
+ * can never be mistaken for an HS256 secret. Expiry, issuer and audience are always checked,
+ * and a token issued (`iat`) more than a minute in the future is refused.
  */
 export function createTokenVerifier(config: Pick<Config, 'jwtSecret' | 'jwksUrl' | 'jwtIssuer' | 'jwtAudience'>): TokenVerifier {
   const secret = config.jwtSecret === null ? null : secretKey(config.jwtSecret);
@@ -100,6 +103,10 @@ export function createTokenVerifier(config: Pick<Config, 'jwtSecret' | 'jwksUrl'
       // Not the token's fault: the identity provider is unreachable or answered nonsense.
       if (!(error instanceof errors.JOSEError) || error instanceof errors.JWKSTimeout) logger.warn({ err: error }, 'the JWKS could not be fetched');
       throw unauthenticated('The token is invalid.');
+    }
+    // jose checks `iat` only against a maximum age. A token stamped as issued later than now comes from a wrong clock or was made in advance.
+    if (claims.iat !== undefined && claims.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
+      throw unauthenticated(`The token's \`iat\` claim lies in the future, more than ${MAX_CLOCK_SKEW_SECONDS} s ahead of this server's clock.`);
     }
     return viewerOfClaims(claims);
   };

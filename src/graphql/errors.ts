@@ -12,6 +12,7 @@ export enum UserErrorCode {
   STALE_VERSION = 'STALE_VERSION',
   INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE',
   CAPACITY_REACHED = 'CAPACITY_REACHED',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
 }
 
 registerEnumType(UserErrorCode, {
@@ -27,6 +28,7 @@ registerEnumType(UserErrorCode, {
     STALE_VERSION: { description: 'The object changed since the version the client read.' },
     INSUFFICIENT_BALANCE: { description: 'The love-bank balance does not cover the points or hours this would take.' },
     CAPACITY_REACHED: { description: 'No place is left: the activity is full or the item is out of stock.' },
+    IDEMPOTENCY_KEY_REUSED: { description: 'The idempotency key was already used by this caller for another operation or other arguments; make a new key for a new request.' },
   },
 });
 

@@ -6,8 +6,9 @@ import { and, eq } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/idempotency.tables';
 import { inTransaction } from '../db/transaction';
 import { AuditOutcome, refusedWith, verdictOfError } from '../modules/audit/audit.outcome';
-import { recordAfterRollback, recordInTransaction } from '../modules/audit/audit.service';
-import { UserError, UserErrorCode, UserErrors } from './errors';
+import { inputDigest } from '../modules/audit/audit.digest';
+import { argumentsDigest, recordAfterRollback, recordInTransaction } from '../modules/audit/audit.service';
+import { refuse, UserError, UserErrorCode, UserErrors } from './errors';
 
 /** `XPayload { x: X, userErrors: [UserError!]! }` (API.md). */
 export function Payload<T extends object>(nodeType: ClassType<T>, field: string, name: string) {
@@ -42,8 +43,12 @@ export async function validateInput(input: object | undefined, path = ['input'])
 }
 
 export interface Idempotency {
-  /** The client's key; a repeat with the same key returns the first result and changes nothing. */
+  /**
+   * The client's key, one per caller across operations: a repeat of the same request returns
+   * the first result and changes nothing; another request with it is refused (IDEMPOTENCY_KEY_REUSED).
+   */
   key: string | null | undefined;
+  /** Names the operation; with the digest of the field's arguments, it is what the key is bound to. */
   operation: string;
   /** Loads the result of the first request again, by its global ID. */
   reload: (id: string) => Promise<unknown>;
@@ -52,12 +57,21 @@ export interface Idempotency {
 const MAX_KEY_LENGTH = 200;
 
 /**
+ * Whether a repeat is the request that claimed the key: the same operation with the same
+ * arguments. A key claimed before arguments were kept (no digest) matches its operation only.
+ */
+function isSameRequest(first: typeof idempotencyKeys.$inferSelect, operation: string, requestDigest: string): boolean {
+  return first.requestDigest === null ? first.operation === operation : first.requestDigest === requestDigest;
+}
+
+/**
  * The one way a mutation runs: check the input's format, then do the work in one
  * transaction; a refusal (UserErrors) rolls everything back and becomes the payload. With an
  * idempotency key, the key is claimed in the same transaction, so a repeat — even a
- * concurrent one — waits for the first and then answers its result. The audit row (OK,
- * REPEATED) is written in the same transaction, so a committed change always has one;
- * REFUSED and ERROR rows are written after the rollback.
+ * concurrent one — waits for the first and then answers its result, or refuses when the key
+ * was claimed by another request. The audit row (OK, REPEATED) is written in the same
+ * transaction, so a committed change always has one; REFUSED and ERROR rows are written
+ * after the rollback.
  */
 export async function runMutation<T extends { id: string }>(
   ctx: Context,
@@ -79,18 +93,20 @@ export async function runMutation<T extends { id: string }>(
     const outcome = await inTransaction(ctx.db, async (tx) => {
       if (idempotency && key) {
         const subject = ctx.viewer.subject ?? 'anonymous';
-        const claimed = await tx.insert(idempotencyKeys).values({ subject, operation: idempotency.operation, key }).onConflictDoNothing().returning();
+        const requestDigest = inputDigest({ operation: idempotency.operation, arguments: argumentsDigest(ctx) });
+        const thisKey = and(eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.key, key));
+        const claimed = await tx.insert(idempotencyKeys).values({ subject, key, operation: idempotency.operation, requestDigest }).onConflictDoNothing().returning();
         if (claimed.length === 0) {
-          const [first] = await tx.select().from(idempotencyKeys).where(and(
-            eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.operation, idempotency.operation), eq(idempotencyKeys.key, key),
-          ));
+          const [first] = await tx.select().from(idempotencyKeys).where(thisKey);
+          if (!isSameRequest(first, idempotency.operation, requestDigest)) {
+            refuse(['idempotencyKey'], UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+              'This idempotency key was already used for another request (another operation or other input). Make a new key for each new request.');
+          }
           await recordInTransaction(tx, ctx, { outcome: AuditOutcome.REPEATED, codes: [] });
           return { repeatOf: first.result?.id ?? null };
         }
         const result = await work(tx);
-        await tx.update(idempotencyKeys).set({ result: { id: result.id } }).where(and(
-          eq(idempotencyKeys.subject, subject), eq(idempotencyKeys.operation, idempotency.operation), eq(idempotencyKeys.key, key),
-        ));
+        await tx.update(idempotencyKeys).set({ result: { id: result.id } }).where(thisKey);
         await recordInTransaction(tx, ctx, { outcome: AuditOutcome.OK, codes: [] });
         return { result };
       }

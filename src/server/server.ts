@@ -103,7 +103,7 @@ export async function startServer(config: Config, database: Database, port = con
   app.use(importRoutes(config, database, events, authenticator));
   app.use(appraisalRoutes(authenticator, database));
   app.use(open311Routes(config, database, events, authenticator));
-  app.use(assets.routes());
+  app.use(assets.routes(config.explorer ? ['board', 'explorer'] : ['board']));
   app.use(board.routes());
   app.use(GRAPHQL_PATH, requestLog());
   app.use(

@@ -25,6 +25,9 @@ function runBuild(): Promise<string | null> {
   });
 }
 
+/** The bundles of scripts/build-web.mjs, one per kind of page. */
+export type Bundle = 'explorer' | 'board';
+
 /** One build per process, however many servers it starts (the tests start many). */
 let building: Promise<string | null> | null = null;
 
@@ -33,15 +36,21 @@ let building: Promise<string | null> | null = null;
  * itself (the users' intranets have no CDN). `npm install` builds it; a server that finds it
  * missing or stale builds it at start, and requests for it wait for that build.
  */
-export function webAssets(): { problem: () => Promise<string | null>; routes: () => express.Router } {
+export function webAssets(): { problem: () => Promise<string | null>; routes: (bundles: readonly Bundle[]) => express.Router } {
   building ??= bundleIsStale(WEB_BUILD_DIR, [WEB_SOURCES]) ? runBuild() : Promise.resolve(null);
   const ready = building;
   return {
     /** Null once the bundle is in place; otherwise why it is not. */
     problem: () => ready,
-    routes() {
+    /** Serves the script and stylesheet of these bundles only: a page that is off leaves no code of its own to fetch. */
+    routes(bundles) {
+      const served = new Set(bundles.flatMap((bundle) => [`/${bundle}.js`, `/${bundle}.css`]));
       const router = express.Router();
-      router.use('/assets', async (_req, res, next) => {
+      router.use('/assets', async (req, res, next) => {
+        if (!served.has(req.path)) {
+          next('router');
+          return;
+        }
         const problem = await ready;
         if (problem) {
           res.status(503).type('text/plain').send(problem);
@@ -87,7 +96,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** The page around one of our bundles: its stylesheet, then what the caller puts in the head and the body. */
-export function htmlPage(options: { title: string; bundle: 'explorer' | 'board'; head?: string; body: string }): string {
+export function htmlPage(options: { title: string; bundle: Bundle; head?: string; body: string }): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>

@@ -27,11 +27,13 @@ interface Signing {
   aud?: string | null;
   /** Seconds since the epoch; null: no `exp` at all. */
   exp?: number | null;
+  /** Seconds since the epoch; absent: now. */
+  iat?: number;
 }
 
 /** A token built claim by claim, so each check of the verifier can be broken alone. */
 async function sign(claims: Record<string, unknown>, s: Signing): Promise<string> {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: s.alg, ...(s.kid ? { kid: s.kid } : {}) }).setSubject('someone').setIssuedAt();
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: s.alg, ...(s.kid ? { kid: s.kid } : {}) }).setSubject('someone').setIssuedAt(s.iat);
   if (s.iss !== null) jwt.setIssuer(s.iss ?? 'gridgov');
   if (s.aud !== null) jwt.setAudience(s.aud ?? 'gridgov');
   if (s.exp !== null) jwt.setExpirationTime(s.exp ?? now() + 600);
@@ -68,8 +70,15 @@ describe('HS256 tokens', () => {
     ['without an issuer', { iss: null }, /`iss`/],
     ['for another audience', { aud: 'another-api' }, /`aud`/],
     ['without an audience', { aud: null }, /`aud`/],
+    ['issued two minutes in the future, past the 60 s of clock skew', { iat: now() + 120 }, /`iat`.*future/],
   ])('a token %s is refused', async (_name, change, message) => {
     await expectRefused(t, await sign({ role: 'CITY_ADMIN' }, { key: secret(), alg: 'HS256', ...change }), message);
+  });
+
+  test('a token issued 30 s in the future is accepted: the issuer\'s clock may run a little ahead', async () => {
+    const r = await t.gql(VIEWER, {}, await sign({ role: 'CITY_ADMIN' }, { key: secret(), alg: 'HS256', iat: now() + 30 }));
+    expect(r.errors).toBeUndefined();
+    expect(r.data.viewer.role).toBe('CITY_ADMIN');
   });
 
   test('a token signed with another secret is refused', async () => {
@@ -128,6 +137,13 @@ describe('WebSocket', () => {
   test('a bad token in connection_init is closed with 4403', async () => {
     const socket = new WebSocket(t.server.wsUrl, 'graphql-transport-ws');
     socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer nonsense' } })));
+    expect(await closeCodeOf(socket)).toBe(4403);
+  });
+
+  test('a token issued in the future, past the clock skew, is closed with 4403', async () => {
+    const token = await sign({ role: 'CITY_ADMIN' }, { key: secret(), alg: 'HS256', iat: now() + 3600 });
+    const socket = new WebSocket(t.server.wsUrl, 'graphql-transport-ws');
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
     expect(await closeCodeOf(socket)).toBe(4403);
   });
 
@@ -195,6 +211,7 @@ describe('RS256 and ES256 tokens from a JWKS', () => {
     ['naming an unknown key id', () => sign({ role: 'CITY_ADMIN' }, { key: stranger, alg: 'ES256', kid: 'nobody', ...idp }), undefined],
     ['expired', () => sign({ role: 'CITY_ADMIN' }, { key: es.privateKey, alg: 'ES256', kid: 'es-1', ...idp, exp: now() - 60 }), /expired/],
     ['without exp', () => sign({ role: 'CITY_ADMIN' }, { key: es.privateKey, alg: 'ES256', kid: 'es-1', ...idp, exp: null }), /`exp`/],
+    ['issued two minutes in the future', () => sign({ role: 'CITY_ADMIN' }, { key: rs.privateKey, alg: 'RS256', kid: 'rs-1', ...idp, iat: now() + 120 }), /`iat`.*future/],
     ['of this API\'s default issuer', () => sign({ role: 'CITY_ADMIN' }, { key: rs.privateKey, alg: 'RS256', kid: 'rs-1', aud: idp.aud }), /`iss`/],
     ['for another audience', () => sign({ role: 'CITY_ADMIN' }, { key: rs.privateKey, alg: 'RS256', kid: 'rs-1', iss: idp.iss, aud: 'gridgov' }), /`aud`/],
     ['signed with HS256 and the demo secret', () => sign({ role: 'CITY_ADMIN' }, { key: new TextEncoder().encode(t.config.jwtSecret!), alg: 'HS256', ...idp }), /RS256, ES256 only/],

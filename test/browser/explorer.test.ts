@@ -69,6 +69,7 @@ describe('GET / over HTTP', () => {
       expect((await response.arrayBuffer()).byteLength, file).toBeGreaterThan(500);
     }
     expect((await fetch(`${home(t)}assets/nothing.js`)).status).toBe(404);
+    expect((await fetch(`${home(t)}assets/manifest.json`)).status).toBe(404);
     // A path out of the bundle's folder, encoded so that no client normalises it away, finds nothing.
     const escape = await fetch(`${home(t)}assets/%2e%2e/%2e%2e/package.json`);
     expect([403, 404]).toContain(escape.status);
@@ -115,6 +116,15 @@ describe('GET / on servers set otherwise', () => {
     expect(open.response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(settingsOf(open.text).demoTokens).toEqual([]);
     expect(open.text).not.toMatch(/eyJ|ggk_/);
+  });
+
+  test('the explorer\'s script and stylesheet are not served where the explorer is off; the board\'s are', async () => {
+    const status = async (server: TestServer, file: string) => (await fetch(`${home(server)}assets/${file}`)).status;
+    for (const file of ['explorer.js', 'explorer.css']) {
+      expect(await status(closedInProduction, file), file).toBe(404);
+      expect(await status(openInProduction, file), file).toBe(200);
+    }
+    for (const file of ['board.js', 'board.css']) expect(await status(closedInProduction, file), file).toBe(200);
   });
 
   test('a development server signing with a secret of its own offers no demo token', async () => {

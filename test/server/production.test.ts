@@ -26,8 +26,9 @@ test('production settings: introspection off unless INTROSPECTION=true, stack tr
 });
 
 test('production refuses to start with the demo secret, no secret or a short one; a JWKS alone is enough', () => {
-  expect(() => loadConfig({ NODE_ENV: 'production' } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET/);
-  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET/);
+  expect(() => loadConfig({ NODE_ENV: 'production' } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET \(or JWKS_URL alone\) must be set/);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET is the demo secret.*production refuses it/);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET, JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv)).toThrow(/demo secret/);
   expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret' } as NodeJS.ProcessEnv)).toThrow(/at least 32 characters/);
   expect(loadConfig({ NODE_ENV: 'production', JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv).jwtSecret).toBeNull();
 });

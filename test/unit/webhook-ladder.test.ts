@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { urlProblem } from '../../src/modules/webhook/webhook.address';
+import { guardedLookup, urlProblem, type HostResolver } from '../../src/modules/webhook/webhook.address';
 import { GIVE_UP_AFTER_MS, nextAttemptAt, webhookSignature } from '../../src/modules/webhook/webhook.service';
 
 const MINUTE = 60_000;
@@ -65,5 +65,31 @@ describe('where webhooks may go', () => {
     expect(urlProblem('http://127.0.0.1:9000/hook', { allowedHosts: ['127.0.0.1'] })).toBeNull();
     expect(urlProblem('http://localhost:9000/hook', { allowedHosts: ['localhost'] })).toBeNull();
     expect(urlProblem('http://169.254.169.254/', { allowedHosts: ['127.0.0.1'] })).not.toBeNull();
+  });
+
+  /** A stub DNS: the names of the test and their addresses; nothing is resolved or connected to. */
+  const stubDns: HostResolver = async (hostname) => {
+    const zone: Record<string, string[]> = {
+      'intranet.city.example': ['10.0.0.5'],
+      'rebound.city.example': ['127.0.0.1'],
+      'metadata.city.example': ['169.254.169.254'],
+      'ula.city.example': ['fd12:3456::5'],
+      'mapped.city.example': ['::ffff:192.168.1.20'],
+      'split.city.example': ['203.0.113.10', '172.20.0.1'],
+      'receiver.city.example': ['203.0.113.10'],
+    };
+    return (zone[hostname] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+  const lookup = (hostname: string, allowedHosts: string[] = []) => new Promise<{ code?: string; address?: string }>((resolve) => {
+    guardedLookup({ allowedHosts }, stubDns)(hostname, {}, (error, address) => resolve(error ? { code: (error as NodeJS.ErrnoException).code } : { address: address as string }));
+  });
+
+  test('at delivery, a host name resolving to a private, loopback or link-local address is refused, unless the host is allowed', async () => {
+    for (const name of ['intranet.city.example', 'rebound.city.example', 'metadata.city.example', 'ula.city.example', 'mapped.city.example', 'split.city.example']) {
+      expect(await lookup(name), name).toEqual({ code: 'EREFUSEDADDRESS' });
+    }
+    expect(await lookup('receiver.city.example')).toEqual({ address: '203.0.113.10' });
+    expect(await lookup('intranet.city.example', ['intranet.city.example'])).toEqual({ address: '10.0.0.5' });
+    expect(await lookup('metadata.city.example', ['intranet.city.example'])).toEqual({ code: 'EREFUSEDADDRESS' });
   });
 });

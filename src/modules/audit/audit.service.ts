@@ -73,6 +73,16 @@ export async function recordAfterRollback(ctx: Context, verdict: AuditVerdict): 
 }
 
 /**
+ * The digest of the arguments of the write under way, as its audit row keeps it: what an
+ * idempotency key is bound to, so that the key cannot answer a request with other arguments.
+ */
+export function argumentsDigest(ctx: Context): string {
+  const entry = pending.get(ctx);
+  if (!entry) throw new Error('An idempotent write runs inside audited(), which knows its arguments.');
+  return entry.inputDigest;
+}
+
+/**
  * Wraps every root Mutation field once, after the schema is built: the wrapper knows the
  * field and its coerced arguments (variables resolved), opens the pending entry that
  * runMutation writes, and writes it itself when the resolver ended without runMutation

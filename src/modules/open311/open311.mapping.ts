@@ -275,9 +275,19 @@ const FIELD_NAMES: Record<string, string> = {
   idempotencyKey: 'Idempotency-Key',
 };
 
-/** The incident service's refusal in Open311's words: 403 when outside the caller's part of the city, else 400. */
+/** The status of a refusal: each code that is not a plain bad request, by precedence. */
+const STATUS_OF_CODE: [string, number][] = [
+  ['OUT_OF_SCOPE', 403],
+  // As the IETF Idempotency-Key header draft asks of a key reused with another request.
+  ['IDEMPOTENCY_KEY_REUSED', 422],
+];
+
+/**
+ * The incident service's refusal in Open311's words: 403 when outside the caller's part of
+ * the city, 422 when the Idempotency-Key belongs to another request, else 400.
+ */
 export function errorsOfUserErrors(userErrors: readonly UserError[]): { status: number; errors: Open311Error[] } {
-  const status = userErrors.some((e) => e.code === 'OUT_OF_SCOPE') ? 403 : 400;
+  const status = STATUS_OF_CODE.find(([code]) => userErrors.some((e) => e.code === code))?.[1] ?? 400;
   return {
     status,
     errors: userErrors.map((e) => {

@@ -14,7 +14,7 @@ import { outbox } from '../../events/outbox.tables';
 import { logger } from '../../logger';
 import { countEventsDelivered } from '../../server/metrics';
 import { apiKeys } from '../integrator/integrator.tables';
-import { guardedLookup, urlProblem, type AddressPolicy } from './webhook.address';
+import { guardedLookup, systemResolver, urlProblem, type AddressPolicy, type HostResolver } from './webhook.address';
 import { endpointMatcher, outboxTopicsOf, topicOfOutbox, webhookEventOf } from './webhook.events';
 import { nextAttemptAt, unitOfRow, viewerOfKey, webhookSignature } from './webhook.service';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './webhook.tables';
@@ -54,6 +54,8 @@ interface Answer {
 export class WebhookDelivery {
   /** The time retries are scheduled and claimed by; tests move it forward instead of waiting. */
   clock: () => Date = () => new Date();
+  /** How receivers' host names are resolved; tests put a stub DNS in its place. */
+  resolver: HostResolver = systemResolver;
   private readonly policy: AddressPolicy;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly passes = new FoldedPasses(() => this.pass(), 'webhook delivery pass failed; the next event or poll retries');
@@ -246,7 +248,7 @@ export class WebhookDelivery {
       const request = (target.protocol === 'https:' ? https : http).request(target, {
         method: 'POST',
         signal,
-        lookup: guardedLookup(this.policy),
+        lookup: guardedLookup(this.policy, this.resolver),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'gridgov-webhooks',

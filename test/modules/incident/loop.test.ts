@@ -209,6 +209,24 @@ describe('repeats and residents', () => {
     expect(final).toBe(before + 2);
   });
 
+  test('a handler\'s phone that reuses the key of "start" for "feedback" with the same arguments is IDEMPOTENCY_KEY_REUSED; the incident stays in progress', async () => {
+    const { incident } = await report();
+    await api.step('incidentAccept', { id: incident.id, triage: 'SOLVE_AT_ONCE' }, tokens.secretary);
+    await api.step('incidentDispatch', { id: incident.id }, tokens.officer);
+    const args = { id: incident.id, note: '已到现场，正在清理', idempotencyKey: 'handler-phone-7' };
+    const started = await api.step('incidentStart', args, tokens.handler);
+    expect(started.incident).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(await api.step('incidentStart', args, tokens.handler)).toEqual(started);
+    const [{ n: before }] = await t.database.db.select({ n: count() }).from(incidentTransitions);
+    const reused = await api.step('incidentFeedback', args, tokens.handler);
+    expect(reused.incident).toBeNull();
+    expect(reused.userErrors.map((e) => [e.field, e.code])).toEqual([[['idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED']]);
+    const [{ n: after }] = await t.database.db.select({ n: count() }).from(incidentTransitions);
+    expect(after).toBe(before);
+    const handled = await api.step('incidentFeedback', { ...args, idempotencyKey: 'handler-phone-8' }, tokens.handler);
+    expect(handled.incident).toMatchObject({ status: 'HANDLED' });
+  });
+
   test('a resident reports, follows and reopens their own incident', async () => {
     const { incident } = await report(tokens.resident);
     await api.step('incidentAccept', { id: incident.id, triage: 'SOLVE_AT_ONCE' }, tokens.secretary);

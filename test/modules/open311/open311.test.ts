@@ -165,6 +165,17 @@ describe('filing and following a request', () => {
     expect(await written()).toEqual({ incidents: before.incidents + 1, events: before.events + 1 });
   });
 
+  test('the same Idempotency-Key with another request is refused with 422, naming the header, and files nothing', async () => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${keys.street}`, 'idempotency-key': 'o311-bound-1' };
+    const body = (description: string) => JSON.stringify({ service_code: 'ENVIRONMENT', lat: Number(point.lat), long: Number(point.long), description });
+    expect((await fetch(`${base}/requests.json`, { method: 'POST', headers, body: body('垃圾桶满溢') })).status).toBe(200);
+    const before = await written();
+    const other = await fetch(`${base}/requests.json`, { method: 'POST', headers, body: body('路灯不亮') });
+    expect(other.status).toBe(422);
+    expect(await jsonOf(other)).toEqual([{ code: 422, description: expect.stringMatching(/^Idempotency-Key: This idempotency key was already used for another request/) }]);
+    expect(await written()).toEqual(before);
+  });
+
   test('every filing is in the audit log: OK, REPEATED for a retried key, REFUSED for a point outside every grid', async () => {
     const [{ since }] = await t.database.db.select({ since: max(auditLog.id) }).from(auditLog);
     const body = JSON.stringify({ service_code: 'ENVIRONMENT', lat: Number(point.lat), long: Number(point.long), description: '楼道堆放杂物' });

@@ -283,14 +283,16 @@ describe('thresholds end to end (民法典 art. 278)', () => {
 });
 
 describe('ballots', () => {
-  test('a repeat of ballotCast with the same idempotency key returns the first result and changes nothing', async () => {
+  test('a repeat of ballotCast with the same idempotency key returns the first result; the key with another choice is IDEMPOTENCY_KEY_REUSED; neither changes the ballot', async () => {
     await setAreas(a, { 3: '88.88' });
     const { ownerVote: vote } = await openMatter(a);
     const first = await cast(a.owners[3].token, vote.id, { choice: F }, 'phone-retry-1');
     expect(first.ownerVote.viewerBallot).toMatchObject({ choice: F, area: '88.88' });
-    const repeat = await cast(a.owners[3].token, vote.id, { choice: X }, 'phone-retry-1');
+    const repeat = await cast(a.owners[3].token, vote.id, { choice: F }, 'phone-retry-1');
     expect(repeat.userErrors).toEqual([]);
     expect(repeat.ownerVote.viewerBallot).toEqual(first.ownerVote.viewerBallot);
+    const otherChoice = await cast(a.owners[3].token, vote.id, { choice: X }, 'phone-retry-1');
+    expect(otherChoice.userErrors.map((e: any) => [e.field, e.code])).toEqual([[['idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED']]);
     const rows = await t.database.db.select().from(ballots).where(eq(ballots.voteId, keyOfId(vote.id)));
     expect(rows.map((r) => [r.householdId, r.choice, r.area])).toEqual([[a.owners[3].id, F, '88.88']]);
     // A new key is a new request: the ballot changes.

@@ -79,6 +79,18 @@ describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL 
     expect((await ledgerBalance(t, buyer.key)).points).toBe(rate - 1);
   });
 
+  test('one idempotency key sent at once with four different items: one redemption, the other three IDEMPOTENCY_KEY_REUSED', async () => {
+    const rate = await rateOn(t.database.db, today());
+    const buyer = await volunteerWith('并发丙', 4);
+    const shop = await w.merchant('并发超市五');
+    const items = [await w.item(shop.token, '酱油', 1), await w.item(shop.token, '米醋', 1), await w.item(shop.token, '食盐', 1), await w.item(shop.token, '白糖', 1)];
+    const payloads = await together(items.map((itemId) => ({ query: REDEEM, variables: { input: { itemId, quantity: 1 }, key: 'one-key-four-items' }, token: buyer.token })), 'redemptionCreate');
+    expect(payloads.filter((p) => p.userErrors.length === 0)).toHaveLength(1);
+    expect(payloads.filter((p) => p.userErrors.map((e) => e.code).join() === 'IDEMPOTENCY_KEY_REUSED')).toHaveLength(3);
+    expect((await t.database.db.select({ n: count() }).from(redemptions).where(eq(redemptions.volunteerId, buyer.key)))[0].n).toBe(1);
+    expect((await ledgerBalance(t, buyer.key)).points).toBe(4 * rate - 1);
+  });
+
   test('10 redemptions at once of an item with 3 in stock: 3 succeed, 7 are CAPACITY_REACHED, stock ends at 0', async () => {
     const buyers = [];
     for (let i = 0; i < 10; i += 1) buyers.push(await volunteerWith(`并发买家${i}`, 1));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { toGlobalId } from '../../../src/graphql/ids';
 import { grids } from '../../../src/modules/grid/grid.tables';
 import { webhookDeliveries, webhookEndpoints } from '../../../src/modules/webhook/webhook.tables';
+import type { HostResolver } from '../../../src/modules/webhook/webhook.address';
 import { GIVE_UP_AFTER_MS, pruneWebhookDeliveries } from '../../../src/modules/webhook/webhook.service';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { incidentClient } from '../../helpers/incidents';
@@ -37,11 +38,22 @@ const DELIVERIES = `query($filter: WebhookDeliveryFilter) {
 }`;
 const REPLAY = 'mutation($id: ID!) { webhookDeliveryReplay(id: $id) { webhookDelivery { id status } userErrors { field code message } } }';
 
+/** Host names the worker resolves through a stub DNS, all to loopback: no test request leaves this machine. */
+const ALLOWED_NAME = 'receiver.city.example';
+const REBOUND_NAME = 'rebound.city.example';
+const stubDns: HostResolver = async (hostname) => {
+  if (hostname !== ALLOWED_NAME && hostname !== REBOUND_NAME) throw Object.assign(new Error(`${hostname} is not in the test's DNS`), { code: 'ENOTFOUND' });
+  return [{ address: '127.0.0.1', family: 4 }];
+};
+/** The receiver's URL with its address replaced by a host name. */
+const named = (host: string, path: string) => receiver.url(path).replace('127.0.0.1', host);
+
 const BASE = { category: 'ENVIRONMENT', title: '楼道堆放杂物', description: '三单元楼道堆满纸箱' };
 
 beforeAll(async () => {
-  t = await startTestServer({ webhookPollMs: 200, webhookTimeoutMs: 1_000 });
+  t = await startTestServer({ webhookPollMs: 200, webhookTimeoutMs: 1_000, webhookAllowedHosts: ['localhost', '127.0.0.1', '::1', ALLOWED_NAME] });
   t.server.webhooks!.clock = () => new Date(Date.now() + offset);
+  t.server.webhooks!.resolver = stubDns;
   u = await demoUnits(t.database.db);
   receiver = await Receiver.start();
   admin = await t.token(Role.CITY_ADMIN);
@@ -269,6 +281,27 @@ describe('delivering', () => {
     expect(twice[1].body).toBe(twice[0].body);
     await t.gql('mutation($id: ID!) { webhookEndpointDisable(id: $id) { userErrors { code } } }', { id: endpointId }, keyA);
   }, 120_000);
+
+  test('a host name that resolves inward is refused when the delivery connects; a name in WEBHOOK_ALLOWED_HOSTS is delivered to', async () => {
+    const rebound = await register({ url: named(REBOUND_NAME, '/ok?rebound') });
+    const allowed = await register({ url: named(ALLOWED_NAME, '/ok?allowed') });
+    expect([rebound.userErrors, allowed.userErrors]).toEqual([[], []]);
+    await report(u.ids.level2);
+    const [refused] = await until(async () => {
+      const list = await deliveries(keyA, { endpointId: rebound.webhookEndpoint.id });
+      return list[0]?.attemptCount === 1 && list[0].status !== 'PENDING' && list;
+    }, 'the refused attempt');
+    expect(refused.status).toBe('FAILED');
+    expect(refused.attempts.nodes[0]).toMatchObject({ httpStatus: null, error: expect.stringMatching(/^EREFUSEDADDRESS: rebound\.city\.example resolves to a private, loopback or link-local address/) });
+    const [received] = await until(() => receiver.on('/ok?allowed').length === 1 && receiver.on('/ok?allowed'), 'the delivery to the allowed name');
+    expect(received.headers.host).toMatch(/^receiver\.city\.example:/);
+    await until(async () => (await deliveries(keyA, { endpointId: allowed.webhookEndpoint.id }))[0]?.status === 'DELIVERED', 'the delivery to the allowed name to be recorded');
+    expect(receiver.on('/ok?rebound')).toEqual([]);
+    // Deleted, not disabled: a key has at most 10 endpoints, and later tests register more.
+    for (const id of [rebound.webhookEndpoint.id, allowed.webhookEndpoint.id]) {
+      await t.gql('mutation($id: ID!) { webhookEndpointDelete(id: $id) { userErrors { code } } }', { id }, keyA);
+    }
+  });
 
   test('a disabled endpoint receives nothing until enabled, then catches up from where it stopped', async () => {
     const created = await register({ url: receiver.url('/ok?paused') });
