@@ -164,7 +164,7 @@ describe('whole text only through personalData(reason:), logged', () => {
     expect(logged.data.personalDataReads.nodes).toEqual([{ subjectType: 'Incident', subjectId: id, reason: '回拨上报人留下的电话' }]);
   });
 
-  test('others are refused: a worker of another grid gets null and no log row; administrators, integrators and residents are forbidden', async () => {
+  test('others are refused: a worker of another grid does not reach it and nothing is logged; administrators, integrators and residents are forbidden', async () => {
     const id = await reportWithNumbers();
     const outside = await t.gql(INCIDENT_TEXT, { id, reason: '核对' }, tokens.otherWorker);
     expect(outside.errors).toBeUndefined();
