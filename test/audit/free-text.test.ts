@@ -162,6 +162,12 @@ describe('whole text only through personalData(reason:), logged', () => {
     expect(read).toMatchObject({ viewerSubject: 'free-text-worker', viewerRole: 'GRID_WORKER', reason: '回拨上报人留下的电话' });
     const logged = await t.gql(`query($id: ID!) { personalDataReads(first: 5, filter: { subjectId: $id }) { nodes { subjectType subjectId reason } } }`, { id }, tokens.auditor);
     expect(logged.data.personalDataReads.nodes).toEqual([{ subjectType: 'Incident', subjectId: id, reason: '回拨上报人留下的电话' }]);
+    // The demo city has one district: its auditor sees the read, another district's auditor does not.
+    const READ = `query($id: ID!) { personalDataReads(first: 5, filter: { subjectId: $id }) { totalCount } }`;
+    const own = await t.token(Role.AUDITOR, { type: 'District', key: u.micro.districtId }, 'free-text-district-auditor');
+    const other = await t.token(Role.AUDITOR, { type: 'District', key: u.micro.districtId + 1 }, 'free-text-other-auditor');
+    expect((await t.gql(READ, { id }, own)).data.personalDataReads.totalCount).toBe(1);
+    expect((await t.gql(READ, { id }, other)).data.personalDataReads.totalCount).toBe(0);
   });
 
   test('others are refused: a worker of another grid does not reach it and nothing is logged; administrators, integrators and residents are forbidden', async () => {
