@@ -186,6 +186,24 @@ describe('whole text only through personalData(reason:), logged', () => {
     expect(reads.map((r) => r.viewerSubject)).toEqual(['free-text-officer']);
   });
 
+  test('a page of incidents is revealed in one statement that reads and logs them all', async () => {
+    await reportWithNumbers();
+    await reportWithNumbers();
+    const filter = { within: u.ids.micro };
+    const plain = `query($filter: IncidentFilter) { incidents(first: 20, filter: $filter) { nodes { id description } } }`;
+    const page = `query($filter: IncidentFilter, $reason: String!) { incidents(first: 20, filter: $filter) { nodes { id description personalData(reason: $reason) { description } } } }`;
+    const countBefore = t.database.statements.count;
+    await t.gql(plain, { filter }, tokens.worker);
+    const withoutReveal = t.database.statements.count - countBefore;
+    const before = t.database.statements.count;
+    const r = await t.gql(page, { filter, reason: '逐条回拨核实' }, tokens.worker);
+    expect(t.database.statements.count - before).toBe(withoutReveal + 1);
+    const nodes = r.data.incidents.nodes as { id: string; personalData: { description: string } }[];
+    expect(nodes.filter((n) => n.personalData.description.includes(TYPED)).length).toBeGreaterThanOrEqual(2);
+    const logged = await t.database.db.select().from(personalDataReads).where(eq(personalDataReads.reason, '逐条回拨核实'));
+    expect(logged.map((row) => row.subjectKey).sort()).toEqual(nodes.map((n) => keyOf(n.id)).sort());
+  });
+
   test('a missing reason is refused naming the argument, and nothing is revealed', async () => {
     const id = await reportWithNumbers();
     const r = await t.gql(INCIDENT_TEXT, { id, reason: ' ' }, tokens.worker);
