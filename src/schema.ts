@@ -3,6 +3,7 @@ import { assertValidSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { assertAccessTableCovers } from './auth/access';
 import { ViewerResolver } from './auth/viewer.resolver';
+import { maskFreeText } from './graphql/free-text';
 import { NodeResolver } from './graphql/node.resolver';
 import { DateTime } from './graphql/scalars';
 import { workerAppraisalResolvers } from './modules/appraisal/appraisal.resolver';
@@ -40,7 +41,7 @@ const NO_TOPICS = {
   },
 };
 
-/** The schema, built once per process; fails when the access table and its root fields differ. */
+/** The schema, built once per process, with free text masked; fails when the access table and its root fields differ. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [NodeResolver, ViewerResolver, ...gridResolvers, ...incidentResolvers, ...partyResolvers, ...compoundResolvers, ...ledgerResolvers, ...disclosureResolvers, ...appraisalResolvers, ...matterResolvers, ...voteResolvers, ...volunteerResolvers, ...wishResolvers, ...dashboardResolvers, ...visitResolvers, ...importResolvers, ...workerAppraisalResolvers, ...integratorResolvers, ...webhookResolvers, ...auditResolvers],
@@ -56,6 +57,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   }).then((schema) => {
     assertValidSchema(schema);
     assertAccessTableCovers(schema);
+    maskFreeText(schema);
     auditMutations(schema);
     return schema;
   });

@@ -39,7 +39,7 @@ const UNIT_ROLES = [...STAFF, Role.RESIDENT] as const;
 const ADMIN = [Role.CITY_ADMIN] as const;
 const STREET_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER] as const;
 const COMMUNITY_UP = [Role.CITY_ADMIN, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY] as const;
-/** Roles that work with residents face to face and may reveal whole ID numbers and phones. */
+/** Roles that work with residents face to face and may reveal whole ID numbers and phones, and free text whole. */
 const PERSONAL_DATA = [Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER] as const;
 /** Auditors (审计/纪检) read the audit and access logs, and nothing else. */
 const AUDITORS = [Role.AUDITOR] as const;
@@ -281,6 +281,9 @@ export const PROTECTED_FIELDS: Record<string, Rule> = {
   'Resident.personalData': PERSONAL_DATA,
   'PartyMember.personalData': PERSONAL_DATA,
   'ReportingUnit.personalData': PERSONAL_DATA,
+  'Incident.personalData': PERSONAL_DATA,
+  'Wish.personalData': PERSONAL_DATA,
+  'HouseholdVisit.personalData': PERSONAL_DATA,
   'ReportingUnit.contactName': STAFF,
   'ReportingUnit.contactPhone': STAFF,
   // Who reported and where a household wants help stay with people: an integrator's screen shows the matter, not the person.

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { fromGlobalId } from './ids';
+import { FreeText } from './free-text';
 
 export enum UserErrorCode {
   INVALID = 'INVALID',
@@ -37,6 +38,7 @@ export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path to the input field, e.g. ["input", "idCardNumber"]; null when it concerns the whole input.' })
   field!: string[] | null;
 
+  @FreeText()
   @Field(() => String, { description: 'A sentence for the person who typed the input.' })
   message!: string;
 

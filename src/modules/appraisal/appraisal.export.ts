@@ -7,6 +7,7 @@ import type { Database } from '../../db/client';
 import { logger } from '../../logger';
 import { routeViewer } from '../../server/route-auth';
 import { grids } from '../grid/grid.tables';
+import { maskPersonalNumbers } from '../grid/identity';
 import { appraisalPeriod, appraisalUnit, workerAppraisals, type WorkerAppraisalRow } from './appraisal.service';
 
 export const WORKER_APPRAISALS_CSV = '/export/worker-appraisals.csv';
@@ -38,11 +39,15 @@ const COLUMNS: [string, (a: WorkerAppraisalRow, gridNames: string) => string | n
   ['综合得分', (a) => a.score.overall],
 ];
 
-/** One CSV field: quoted when it must be, and text a spreadsheet would run as a formula defused. */
+/**
+ * One CSV field: quoted when it must be, text a spreadsheet would run as a formula defused,
+ * and numbers someone typed into a name masked, as in the API.
+ */
 function field(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const masked = maskPersonalNumbers(value);
+  const text = /^[=+\-@\t\r]/.test(masked) ? `'${masked}` : masked;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateScalar, DateTime, Decimal } from '../../graphql/scalars';
+import { FreeText } from '../../graphql/free-text';
 
 @ObjectType({ description: 'A rule of the daily points (日常积分): what earns or loses a grid worker points.', simpleResolvers: true })
 export class WorkerPointRule {
@@ -181,6 +182,7 @@ export class WorkerPointEntry extends Node {
   @Field(() => Decimal, { description: 'Points at the rule\'s value when recorded.' })
   points!: string;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What happened.' })
   note!: string | null;
 
@@ -201,6 +203,7 @@ export class WorkerRating extends Node {
   @Field(() => Int, { description: 'Score, 1 (poor) to 5 (excellent).' })
   score!: number;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the household said.' })
   comment!: string | null;
 

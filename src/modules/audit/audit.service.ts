@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   defaultFieldResolver, getArgumentValues, getOperationAST, getVariableValues, Kind,
   type DocumentNode, type FieldNode, type GraphQLError, type GraphQLSchema, type SelectionSetNode,
@@ -12,6 +13,9 @@ import { fromGlobalId, toGlobalId } from '../../graphql/ids';
 import { logger } from '../../logger';
 import { partyMembers } from '../party/party.tables';
 import { residents } from '../grid/grid.tables';
+import { incidents } from '../incident/incident.tables';
+import { householdVisits } from '../visit/visit.tables';
+import { wishes } from '../wish/wish.tables';
 import { auditLog, personalDataReads } from './audit.tables';
 import { inputDigest } from './audit.digest';
 import { verdictOfError, verdictOfPayload, verdictOfRequestError, type AuditOutcome, type AuditVerdict } from './audit.outcome';
@@ -210,16 +214,22 @@ export function listAuditEntries(ctx: Context, args: ForwardPageArgs & { filter?
   });
 }
 
-const SUBJECT_TYPES: readonly PersonalDataSubject[] = ['Resident', 'PartyMember', 'ReportingUnit'];
+const SUBJECT_TYPES: readonly PersonalDataSubject[] = ['Resident', 'PartyMember', 'ReportingUnit', 'Incident', 'Wish', 'HouseholdVisit'];
 
 /**
- * Reads of people in a district: residents and party members placed there. Reporting units
- * belong to no district, so only city-wide auditors see their reads.
+ * Reads in a district: of residents and party members placed there, and of the free text of
+ * its incidents, wishes and visits. Reporting units belong to no district, so only city-wide
+ * auditors see their reads.
  */
 function readsInDistrict(districtKey: number): SQL {
+  const placed = (subjectType: PersonalDataSubject, table: PgTable & { id: PgColumn; districtId: PgColumn }) =>
+    and(eq(personalDataReads.subjectType, subjectType), inArray(personalDataReads.subjectKey, sql`(select ${table.id} from ${table} where ${table.districtId} = ${districtKey})`));
   return or(
-    and(eq(personalDataReads.subjectType, 'Resident'), inArray(personalDataReads.subjectKey, sql`(select ${residents.id} from ${residents} where ${residents.districtId} = ${districtKey})`)),
-    and(eq(personalDataReads.subjectType, 'PartyMember'), inArray(personalDataReads.subjectKey, sql`(select ${partyMembers.id} from ${partyMembers} where ${partyMembers.districtId} = ${districtKey})`)),
+    placed('Resident', residents),
+    placed('PartyMember', partyMembers),
+    placed('Incident', incidents),
+    placed('Wish', wishes),
+    placed('HouseholdVisit', householdVisits),
   )!;
 }
 

@@ -33,7 +33,7 @@ export const personalDataReads = pgTable('personal_data_reads', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   viewerSubject: text('viewer_subject').notNull(),
   viewerRole: text('viewer_role').notNull(),
-  /** Kind of person whose data was revealed: Resident, PartyMember, ReportingUnit. */
+  /** What was revealed: a person's numbers (Resident, PartyMember, ReportingUnit) or a record's free text (Incident, Wish, HouseholdVisit). */
   subjectType: text('subject_type').notNull(),
   subjectKey: integer('subject_key').notNull(),
   reason: text('reason').notNull(),

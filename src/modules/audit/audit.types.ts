@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Connection } from '../../graphql/connection';
 import { DateTime } from '../../graphql/scalars';
 import { AuditOutcome } from './audit.outcome';
+import { FreeText } from '../../graphql/free-text';
 
 @ObjectType({ description: 'One mutation that reached the API (审计日志): who, what, when, a digest of the input and the outcome. Append-only.', simpleResolvers: true })
 export class AuditEntry {
@@ -39,12 +40,13 @@ export class PersonalDataRead {
   @Field(() => Role, { description: 'Role of that token when it read.' })
   viewerRole!: Role;
 
-  @Field(() => String, { description: 'Kind of person whose data was revealed: Resident, PartyMember or ReportingUnit (its contact person).' })
+  @Field(() => String, { description: 'What was revealed: the numbers of a Resident, PartyMember or ReportingUnit (its contact person), or the whole free text of an Incident, Wish or HouseholdVisit.' })
   subjectType!: string;
 
-  @Field(() => ID, { description: 'Global ID of that person (or reporting unit), to pass to `node` or to filter by.' })
+  @Field(() => ID, { description: 'Global ID of that person, reporting unit or record, to pass to `node` or to filter by.' })
   subjectId!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'The reason the reader gave.' })
   reason!: string;
 

@@ -1,12 +1,17 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { scopeCondition, type UnitColumns } from '../../auth/scope';
 import { isAuthenticated } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { rowsOf } from '../../db/client';
 import { badUserInput, forbidden } from '../../graphql/errors';
 import { personalDataReads } from './audit.tables';
 
-/** Kinds of person whose whole numbers can be revealed; the `subject_type` of the access log. */
-export type PersonalDataSubject = 'Resident' | 'PartyMember' | 'ReportingUnit';
+/**
+ * What can be revealed whole; the `subject_type` of the access log: a person's numbers
+ * (Resident, PartyMember, ReportingUnit), or the free text of a record, which may quote anyone's.
+ */
+export type PersonalDataSubject = 'Resident' | 'PartyMember' | 'ReportingUnit' | 'Incident' | 'Wish' | 'HouseholdVisit';
 
 /** Where the whole values of one kind of person live, and which of them a viewer may read. */
 export interface PersonalDataSource<T> {
@@ -15,6 +20,22 @@ export interface PersonalDataSource<T> {
   readable(ctx: Context, keys: readonly number[]): SQL;
   /** The row of `readable` as served. */
   map(row: Record<string, unknown>): T;
+}
+
+/**
+ * The whole free text of a record (`texts`: field name → column), for a viewer whose unit
+ * covers the record: the staff who would reveal the numbers of a person of that area.
+ */
+export function freeTextSource<K extends string>(
+  subjectType: PersonalDataSubject, table: PgTable & { id: PgColumn }, texts: Record<K, PgColumn>, units: UnitColumns,
+): PersonalDataSource<Record<K, string | null>> {
+  const names = Object.keys(texts) as K[];
+  return {
+    subjectType,
+    readable: (ctx, keys) => sql`select ${table.id} as id, ${sql.join(names.map((name) => sql`${texts[name]} as ${sql.identifier(name)}`), sql`, `)}
+      from ${table} where ${and(inArray(table.id, [...keys]), scopeCondition(ctx.viewer, units))}`,
+    map: (row) => Object.fromEntries(names.map((name) => [name, row[name] as string | null])) as Record<K, string | null>,
+  };
 }
 
 const REASON_LENGTH = { min: 2, max: 200 };

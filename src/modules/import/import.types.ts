@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { DateTime } from '../../graphql/scalars';
 import { importOutcome } from './import.tables';
 import { LedgerProblemCode } from './ledger.read';
+import { FreeText } from '../../graphql/free-text';
 
 export const LedgerImportOutcome = mirror(importOutcome.enumValues);
 export type LedgerImportOutcome = keyof typeof LedgerImportOutcome;
@@ -59,12 +60,14 @@ export class LedgerImportProblem {
   @Field(() => LedgerProblemCode, { description: 'What kind of finding it is.' })
   code!: LedgerProblemCode;
 
+  @FreeText()
   @Field(() => String, { description: 'The finding in words, with the value concerned.' })
   message!: string;
 }
 
 @ObjectType({ implements: Node, description: 'A household-and-resident ledger import (台账导入), dry run or real, with its report.' })
 export class LedgerImport extends Node {
+  @FreeText()
   @Field(() => String, { description: 'Name of the imported file.' })
   fileName!: string;
 

@@ -3,7 +3,8 @@ import type { Context } from '../../context';
 import { OrderDirection } from '../../graphql/connection';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
-import { incidentScope } from './incident.scope';
+import { freeTextSource, revealPersonalData } from '../audit/personal-data';
+import { INCIDENT_UNITS, incidentScope } from './incident.scope';
 import { departments, incidents, incidentTransitions } from './incident.tables';
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -47,3 +48,10 @@ export const timelineOfIncident: ChildList<TransitionRow, TransitionNode> = {
   ordering: { column: incidentTransitions.id, key: 'id', direction: OrderDirection.ASC },
   map: asTransition,
 };
+
+/** Whole title and description of incidents of the viewer's area (the access log is written by revealPersonalData). */
+const INCIDENT_TEXT = freeTextSource('Incident', incidents, { title: incidents.title, description: incidents.description }, INCIDENT_UNITS);
+
+export function incidentTextOf(ctx: Context, incidentKey: number, reason: string) {
+  return revealPersonalData(ctx, INCIDENT_TEXT, incidentKey, reason);
+}

@@ -5,6 +5,7 @@ import { Payload } from '../../graphql/payload';
 import { DateScalar, DateTime, GeoJSON } from '../../graphql/scalars';
 import { mirror } from '../../graphql/enums';
 import { incidentAction, incidentCategory, incidentPriority, incidentStatus, incidentTriage } from './incident.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const IncidentCategory = mirror(incidentCategory.enumValues);
 export type IncidentCategory = keyof typeof IncidentCategory;
@@ -92,14 +93,25 @@ export class Department extends Node {
   phone!: string | null;
 }
 
+@ObjectType({ description: 'An incident\'s texts as typed, ID card and mobile numbers whole. Every read is written to the access log with its reason.', simpleResolvers: true })
+export class IncidentPersonalData {
+  @Field(() => String, { description: 'Whole one-line summary.' })
+  title!: string;
+
+  @Field(() => String, { description: 'Whole description.' })
+  description!: string;
+}
+
 @ObjectType({ implements: Node, description: 'An incident (事件) in the closed loop: reported in a grid, dispatched to the department that must fix it, closed after a return visit.', simpleResolvers: true })
 export class Incident extends Node {
   @Field(() => IncidentCategory, { description: 'What the incident is about.' })
   category!: IncidentCategory;
 
+  @FreeText()
   @Field(() => String, { description: 'One-line summary.' })
   title!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'What the reporter saw.' })
   description!: string;
 
@@ -160,6 +172,7 @@ export class IncidentTransition extends Node {
   @Field(() => IncidentStatus, { description: 'The state after.' })
   toStatus!: IncidentStatus;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the actor wrote.' })
   note!: string | null;
 

@@ -6,9 +6,11 @@ import { UserError } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
+import { FreeText } from '../../graphql/free-text';
 
 @ObjectType({ implements: Node, description: 'An integrator\'s API key (接入方密钥): another system reading and subscribing within one unit and some topics. The secret itself is shown only once, when the key is created.', simpleResolvers: true })
 export class ApiKey extends Node {
+  @FreeText()
   @Field(() => String, { description: 'What the key is for.' })
   name!: string;
 

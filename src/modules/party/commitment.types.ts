@@ -3,9 +3,11 @@ import { Connection } from '../../graphql/connection';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
+import { FreeText } from '../../graphql/free-text';
 
 @ObjectType({ implements: Node, description: 'A public commitment (挂牌承诺): a party member\'s one-sentence pledge hung at a building door; the building\'s residents judge whether it is kept. Public.', simpleResolvers: true })
 export class Commitment extends Node {
+  @FreeText()
   @Field(() => String, { description: 'The pledge, one sentence, e.g. "每周为楼内独居老人代买一次生活用品。".' })
   pledge!: string;
 

@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
 import { communityListKind } from './party.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const CommunityListKind = mirror(communityListKind.enumValues);
 export type CommunityListKind = keyof typeof CommunityListKind;
@@ -23,9 +24,11 @@ export class CommunityListItem extends Node {
   @Field(() => CommunityListKind, { description: 'Which list it is on.' })
   kind!: CommunityListKind;
 
+  @FreeText()
   @Field(() => String, { description: 'One line, e.g. "老年人助餐" or "义诊进社区".' })
   title!: string;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'Details.' })
   detail!: string | null;
 

@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
 import { partyMemberKind } from './party.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const PartyMemberKind = mirror(partyMemberKind.enumValues);
 export type PartyMemberKind = keyof typeof PartyMemberKind;
@@ -25,6 +26,7 @@ export class PartyMember extends Node {
   @Field(() => PartyMemberKind, { description: 'Resident member, or in-service member of a reporting unit.' })
   kind!: PartyMemberKind;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'The duty shown with the identity, e.g. "党员先锋岗 · 环境整治".' })
   duty!: string | null;
 

@@ -3,6 +3,7 @@ import { Connection } from '../../graphql/connection';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateScalar, DateTime, Decimal } from '../../graphql/scalars';
+import { FreeText } from '../../graphql/free-text';
 
 @ObjectType({ implements: Node, description: 'One time a report-in served its community (参与): a project, a micro-wish, an activity. For staff over it and the member.', simpleResolvers: true })
 export class Participation extends Node {
@@ -12,6 +13,7 @@ export class Participation extends Node {
   @Field(() => Decimal, { nullable: true, description: 'Hours served, where recorded.' })
   hours!: string | null;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What was done.' })
   note!: string | null;
 

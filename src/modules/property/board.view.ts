@@ -1,4 +1,5 @@
 import { CHINA_OFFSET_MS } from '../../calendar';
+import { maskPersonalNumbers } from '../grid/identity';
 import type { Board } from './board.service';
 import type { DisclosureNode } from './disclosure.loaders';
 import { escapeHtml, htmlPage } from '../../server/web-assets';
@@ -41,7 +42,7 @@ ${figure('物业酬金', d.remuneration)}
 ${figure('支出合计', d.expenses)}
 ${figure('期末结余', d.closingBalance, 'closing')}
 </dl>
-${corrected && d.correctionReason ? `<p class="correction"><strong>更正原因：</strong>${escapeHtml(d.correctionReason)}</p>` : ''}
+${corrected && d.correctionReason ? `<p class="correction"><strong>更正原因：</strong>${escapeHtml(maskPersonalNumbers(d.correctionReason))}</p>` : ''}
 ${d.contentHashValid ? '' : '<p class="tampered" role="alert">本期记录与其校验码不符，可能已被改动，请向社区居委会反映。</p>'}
 <footer class="notice-foot"><span>公示于 ${chinaTimeText(d.publishedAt)}</span><span>校验码 <code>${escapeHtml(d.contentHash.slice(0, HASH_SHOWN))}</code></span></footer>
 </article>`;

@@ -4,6 +4,7 @@ import type { Context } from '../../context';
 import { OrderDirection } from '../../graphql/connection';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
+import { maskPersonalNumbers } from '../grid/identity';
 import { canonicalJson, contentHashOf } from './disclosure.chain';
 import { fenToYuan } from './ledger.rules';
 import type { ExpenseLine, IncomeLine } from './ledger.types';
@@ -30,6 +31,21 @@ function yuanOf(money: Json): string {
   return typeof money.fen === 'number' && Number.isSafeInteger(money.fen) ? fenToYuan(money.fen) : '0.00';
 }
 
+/** Codes that are not typed text and must stay as recorded: hashes (hex may hold a run of digits) and the credit code. */
+const CODE_KEY = /Hash$|^creditCode$/;
+
+/**
+ * The content as served: every text in it masked as free text is (line descriptions, plan
+ * items, the correction reason). The stored record, its hash and contentHashValid are of the
+ * whole content; a served copy that held a number hashes differently.
+ */
+function servedContent(value: unknown, key = ''): unknown {
+  if (typeof value === 'string') return CODE_KEY.test(key) ? value : maskPersonalNumbers(value);
+  if (Array.isArray(value)) return value.map((item) => servedContent(item));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, servedContent(v, k)]));
+  return value;
+}
+
 /** The figures of a disclosure come from its frozen content, never from the ledger, which a later correction changes. */
 export function asDisclosure(row: DisclosureRow) {
   const content = row.content;
@@ -37,10 +53,10 @@ export function asDisclosure(row: DisclosureRow) {
   let canonicalContent: string;
   let contentHashValid: boolean;
   try {
-    canonicalContent = canonicalJson(content);
+    canonicalContent = canonicalJson(servedContent(content));
     contentHashValid = contentHashOf(content) === row.contentHash;
   } catch {
-    canonicalContent = JSON.stringify(content);
+    canonicalContent = JSON.stringify(servedContent(content));
     contentHashValid = false;
   }
   const incomeLines: IncomeLine[] = arrayAt(content, 'incomeLines').map((l, i) => ({

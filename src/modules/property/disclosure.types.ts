@@ -5,6 +5,7 @@ import { Payload } from '../../graphql/payload';
 import { DateTime, Decimal } from '../../graphql/scalars';
 import type { ChainBreakReason } from './disclosure.chain';
 import { ExpenseLine, IncomeLine } from './ledger.types';
+import { FreeText } from '../../graphql/free-text';
 
 export const DisclosureChainBreakReason: { [K in ChainBreakReason]: K } = {
   CONTENT_HASH_MISMATCH: 'CONTENT_HASH_MISMATCH',
@@ -50,6 +51,7 @@ export class Disclosure extends Node {
   @Field(() => Int, { description: 'Version of the month\'s disclosure: 1 when published, one more with each correction.' })
   version!: number;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'Why this version corrects the one before (更正原因); null for version 1.' })
   correctionReason!: string | null;
 
@@ -87,7 +89,7 @@ export class Disclosure extends Node {
   previousHash!: string | null;
 
   @Field(() => String, {
-    description: 'The published record as canonical JSON (keys sorted, no spaces, money as integer fen and as yuan strings, lines in order, the contract\'s remuneration rule, the plan items referenced, previousHash). Anyone can hash it with SHA-256 and compare with contentHash.',
+    description: 'The published record as canonical JSON (keys sorted, no spaces, money as integer fen and as yuan strings, lines in order, the contract\'s remuneration rule, the plan items referenced, previousHash). Anyone can hash it with SHA-256 and compare with contentHash. Numbers that look like ID card or mobile numbers in its texts come masked, like all free text; a record that holds one then hashes differently, and `contentHashValid` says whether the whole stored record still matches.',
   })
   canonicalContent!: string;
 

@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime, Decimal } from '../../graphql/scalars';
 import { expenseCategory, incomeCategory, ledgerMonthStatus } from './property.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const IncomeCategory = mirror(incomeCategory.enumValues);
 export type IncomeCategory = keyof typeof IncomeCategory;
@@ -55,6 +56,7 @@ export class PlanItem extends Node {
   @Field(() => ExpenseCategory, { description: 'Category; expenses booked against the item have the same category.' })
   category!: ExpenseCategory;
 
+  @FreeText()
   @Field(() => String, { description: 'What the item is, e.g. "3号楼电梯更换".' })
   title!: string;
 
@@ -81,6 +83,7 @@ export class IncomeLine {
   @Field(() => IncomeCategory, { description: 'Kind of income.' })
   category!: IncomeCategory;
 
+  @FreeText()
   @Field(() => String, { description: 'What was collected, e.g. "10月物业费".' })
   description!: string;
 
@@ -96,6 +99,7 @@ export class ExpenseLine {
   @Field(() => ExpenseCategory, { description: 'Kind of expense; the same as its plan item\'s.' })
   category!: ExpenseCategory;
 
+  @FreeText()
   @Field(() => String, { description: 'What was paid for, e.g. "10月保洁外包费".' })
   description!: string;
 

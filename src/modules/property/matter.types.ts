@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
 import { majorMatterAction, majorMatterKind, majorMatterStatus } from './property.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const MajorMatterKind = mirror(majorMatterKind.enumValues);
 export type MajorMatterKind = keyof typeof MajorMatterKind;
@@ -54,9 +55,11 @@ export class MajorMatter extends Node {
   @Field(() => MajorMatterKind, { description: 'What is to be decided.' })
   kind!: MajorMatterKind;
 
+  @FreeText()
   @Field(() => String, { description: 'One-line summary.' })
   title!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'The proposal in full.' })
   description!: string;
 
@@ -66,6 +69,7 @@ export class MajorMatter extends Node {
   @Field(() => Int, { description: 'Grows by one with every step; pass it as `expectedVersion`.' })
   version!: number;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'Why it was rejected.' })
   rejectionReason!: string | null;
 
@@ -87,6 +91,7 @@ export class MajorMatterTransition extends Node {
   @Field(() => MajorMatterStatus, { description: 'The state after.' })
   toStatus!: MajorMatterStatus;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the actor wrote: a review, an approval, a reason.' })
   note!: string | null;
 

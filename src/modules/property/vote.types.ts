@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime, Decimal } from '../../graphql/scalars';
 import { ballotChoice, matterKind, voteOutcome, voteStatus } from './property.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const OwnerVoteKind = mirror(matterKind.enumValues);
 export type OwnerVoteKind = keyof typeof OwnerVoteKind;
@@ -79,6 +80,7 @@ export class VoteCandidate extends Node {
   @Field(() => Boolean, { description: 'A party member (党员) when the election opened, from the resident\'s PARTY_MEMBER tag.' })
   partyMember!: boolean;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the candidate tells the owners (竞选陈述).' })
   statement!: string | null;
 
@@ -240,9 +242,11 @@ export class OwnerVote extends Node {
   @Field(() => OwnerVoteKind, { description: 'What it decides; sets the majority needed.' })
   kind!: OwnerVoteKind;
 
+  @FreeText()
   @Field(() => String, { description: 'The matter, in one line (表决事项).' })
   title!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'The matter in full, as put to the owners.' })
   description!: string;
 

@@ -3,7 +3,8 @@ import type { Context } from '../../context';
 import { OrderDirection } from '../../graphql/connection';
 import { byIdLoader, type ChildList } from '../../graphql/loaders';
 import { nodeMapper } from '../../graphql/node';
-import { findingScope, visitScope } from './visit.scope';
+import { freeTextSource, revealPersonalData } from '../audit/personal-data';
+import { findingScope, VISIT_UNITS, visitScope } from './visit.scope';
 import { householdVisits, visitFindings } from './visit.tables';
 
 export type VisitRow = typeof householdVisits.$inferSelect;
@@ -45,4 +46,11 @@ export function visitsOfHousehold(ctx: Context): ChildList<VisitRow, VisitNode> 
     map: asVisit,
     where: visitScope(ctx.viewer),
   };
+}
+
+/** Whole notes of visits of the viewer's area (the access log is written by revealPersonalData). */
+const VISIT_TEXT = freeTextSource('HouseholdVisit', householdVisits, { notes: householdVisits.notes }, VISIT_UNITS);
+
+export function visitTextOf(ctx: Context, visitKey: number, reason: string) {
+  return revealPersonalData(ctx, VISIT_TEXT, visitKey, reason);
 }

@@ -73,6 +73,18 @@ export class HouseholdVisitDutyResolver {
 
 @Resolver(() => T.HouseholdVisit)
 export class HouseholdVisitResolver {
+  @FieldResolver(() => T.HouseholdVisitPersonalData, {
+    nullable: true,
+    description: 'The whole notes, ID card and mobile numbers included, for staff of its area: free text comes masked everywhere else. Each read is logged with the reason (PIPL); null outside the viewer\'s area.',
+  })
+  personalData(
+    @Root() visit: L.VisitNode,
+    @Arg('reason', () => String, { description: 'Why you need the whole text, kept in the access log, e.g. "核对走访记录".' }) reason: string,
+    @Ctx() ctx: Context,
+  ) {
+    return L.visitTextOf(ctx, visit.key, reason);
+  }
+
   @FieldResolver(() => Household, { nullable: true, description: 'The household visited.' })
   household(@Root() visit: L.VisitNode, @Ctx() ctx: Context) {
     return householdById(ctx).load(visit.householdId);

@@ -8,6 +8,7 @@ import { ResidentTag, StaffRole } from '../grid/grid.types';
 import { IncidentCategory } from '../incident/incident.types';
 import type { HouseholdRule } from './duty.rules';
 import { visitKind } from './visit.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const VisitKind = mirror(visitKind.enumValues);
 export type VisitKind = keyof typeof VisitKind;
@@ -33,6 +34,12 @@ registerEnumType(VisitDutyRule, {
   },
 });
 
+@ObjectType({ description: 'A visit\'s notes as the visitor typed them, ID card and mobile numbers whole. Every read is written to the access log with its reason.', simpleResolvers: true })
+export class HouseholdVisitPersonalData {
+  @Field(() => String, { nullable: true, description: 'Whole notes; null when none were written.' })
+  notes!: string | null;
+}
+
 @ObjectType({ implements: Node, description: 'A grid worker\'s visit to a household (走访), with what it found.', simpleResolvers: true })
 export class HouseholdVisit extends Node {
   @Field(() => VisitKind, { description: 'Why the household was visited.' })
@@ -41,6 +48,7 @@ export class HouseholdVisit extends Node {
   @Field(() => DateTime, { description: 'When the visit took place.' })
   visitedAt!: Date;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the visitor noted.' })
   notes!: string | null;
 
@@ -60,6 +68,7 @@ export class VisitFinding extends Node {
   @Field(() => IncidentCategory, { description: 'What it is about, as an incident would be classed.' })
   category!: IncidentCategory;
 
+  @FreeText()
   @Field(() => String, { description: 'What the visitor found.' })
   description!: string;
 

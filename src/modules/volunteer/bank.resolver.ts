@@ -15,6 +15,7 @@ import * as L from './volunteer.loaders';
 import * as merchant from './merchant.service';
 import { mayReadMerchantBooks } from './volunteer.rules';
 import * as T from './volunteer.types';
+import { FreeText } from '../../graphql/free-text';
 
 registerNodeType('Merchant', (ctx, key) => L.merchantById(ctx).load(key));
 registerNodeType('MerchantItem', (ctx, key) => L.itemById(ctx).load(key));
@@ -176,6 +177,7 @@ export class LedgerEntryResolver {
     return (await L.movementById(ctx).load(e.movementId))?.kind;
   }
 
+  @FreeText()
   @FieldResolver(() => String, { nullable: true, description: 'Its movement\'s note: the activity\'s title, the item bought, the reason of a reversal.' })
   async note(@Root() e: L.EntryNode, @Ctx() ctx: Context) {
     return (await L.movementById(ctx).load(e.movementId))?.note ?? null;

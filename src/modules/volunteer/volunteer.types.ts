@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateScalar, DateTime, Decimal } from '../../graphql/scalars';
 import { activityStatus, bankAccountKind, ledgerAsset, movementKind } from './volunteer.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const ActivityStatus = mirror(activityStatus.enumValues);
 export type ActivityStatus = keyof typeof ActivityStatus;
@@ -105,6 +106,7 @@ export class VolunteerTeam extends Node {
   @Field(() => String, { description: 'Name, e.g. "候鸟艺术团".' })
   name!: string;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the team does.' })
   description!: string | null;
 
@@ -134,9 +136,11 @@ export class VolunteerTeamMember {
 
 @ObjectType({ implements: Node, description: 'A volunteer activity (志愿活动) of a team: a time, a place and a number of places. Public; its sign-up list is for its organiser and the staff.', simpleResolvers: true })
 export class VolunteerActivity extends Node {
+  @FreeText()
   @Field(() => String, { description: 'What is done, e.g. "楼道清理".' })
   title!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'Where to meet, e.g. "黄河社区3号楼前".' })
   place!: string;
 
@@ -240,6 +244,7 @@ export class LedgerMovement extends Node {
   @Field(() => DateScalar, { description: 'The day (in China) the service or purchase happened; a reversal\'s is the day of the correction.' })
   occurredOn!: string;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'Why: the activity\'s title, or the reason of a reversal.' })
   note!: string | null;
 

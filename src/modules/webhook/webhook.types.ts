@@ -6,6 +6,7 @@ import { UserError } from '../../graphql/errors';
 import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
+import { FreeText } from '../../graphql/free-text';
 
 export enum WebhookDeliveryStatus {
   PENDING = 'PENDING',
@@ -30,6 +31,7 @@ export class WebhookEndpoint extends Node {
   @Field(() => String, { description: 'Where events are POSTed.' })
   url!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'What the endpoint is for.' })
   description!: string;
 
@@ -63,6 +65,7 @@ export class WebhookAttempt extends Node {
   @Field(() => Int, { nullable: true, description: 'The receiver\'s HTTP status; null when none came (timeout, refused connection).' })
   httpStatus!: number | null;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'Why the attempt failed; null when it succeeded.' })
   error!: string | null;
 

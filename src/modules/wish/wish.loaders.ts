@@ -9,7 +9,8 @@ import { buildings } from '../grid/grid.tables';
 import { partyMemberById } from '../party/member.loaders';
 import { reportingUnits } from '../party/party.tables';
 import { volunteers } from '../volunteer/volunteer.tables';
-import { partyScope, wishScope } from './wish.scope';
+import { freeTextSource, revealPersonalData } from '../audit/personal-data';
+import { partyScope, WISH_UNITS, wishScope } from './wish.scope';
 import { wishes, wishTransitions } from './wish.tables';
 
 export type WishRow = typeof wishes.$inferSelect;
@@ -110,4 +111,11 @@ export async function claimantNameOf(ctx: Context, wish: WishNode): Promise<stri
   if (claimant.type === 'PartyMember') return claimant.name!;
   const [table, column] = NAME_COLUMNS[claimant.type];
   return textById(ctx, `Wish.claimantName:${claimant.type}`, table, column, claimant.key);
+}
+
+/** Whole title and detail of wishes of the viewer's area (the access log is written by revealPersonalData). */
+const WISH_TEXT = freeTextSource('Wish', wishes, { title: wishes.title, detail: wishes.detail }, WISH_UNITS);
+
+export function wishTextOf(ctx: Context, wishKey: number, reason: string) {
+  return revealPersonalData(ctx, WISH_TEXT, wishKey, reason);
 }

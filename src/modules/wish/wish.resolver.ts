@@ -99,6 +99,18 @@ function can(ctx: Context, action: TransitionAction, wish: L.WishNode): boolean 
 
 @Resolver(() => T.Wish)
 export class WishResolver {
+  @FieldResolver(() => T.WishPersonalData, {
+    nullable: true,
+    description: 'The whole title and detail, ID card and mobile numbers included, for staff of its area: free text comes masked everywhere else. Each read is logged with the reason (PIPL); null outside the viewer\'s area.',
+  })
+  personalData(
+    @Root() wish: L.WishNode,
+    @Arg('reason', () => String, { description: 'Why you need the whole text, kept in the access log, e.g. "联系心愿人确认时间".' }) reason: string,
+    @Ctx() ctx: Context,
+  ) {
+    return L.wishTextOf(ctx, wish.key, reason);
+  }
+
   @FieldResolver(() => Grid, { description: 'The grid of the household.' })
   grid(@Root() wish: L.WishNode, @Ctx() ctx: Context) {
     return gridById(ctx).load(wish.gridId);

@@ -5,6 +5,7 @@ import { Node } from '../../graphql/node';
 import { Payload } from '../../graphql/payload';
 import { DateTime, Decimal } from '../../graphql/scalars';
 import { wishAction, wishCategory, wishClaimantKind, wishStatus } from './wish.tables';
+import { FreeText } from '../../graphql/free-text';
 
 export const WishCategory = mirror(wishCategory.enumValues);
 export type WishCategory = keyof typeof WishCategory;
@@ -65,6 +66,15 @@ registerEnumType(WishClaimantKind, {
   },
 });
 
+@ObjectType({ description: 'A wish\'s texts as the resident typed them, ID card and mobile numbers whole. Every read is written to the access log with its reason.', simpleResolvers: true })
+export class WishPersonalData {
+  @Field(() => String, { description: 'Whole title.' })
+  title!: string;
+
+  @Field(() => String, { description: 'Whole detail.' })
+  detail!: string;
+}
+
 @ObjectType({
   implements: Node,
   description: 'A micro-wish (微心愿): a small wish of a household, published by the community, taken and fulfilled by a party member, a volunteer or a unit, confirmed by the resident.',
@@ -74,9 +84,11 @@ export class Wish extends Node {
   @Field(() => WishCategory, { description: 'What it asks for.' })
   category!: WishCategory;
 
+  @FreeText()
   @Field(() => String, { description: 'The wish in a line, at most 40 characters, e.g. "想要一台收音机".' })
   title!: string;
 
+  @FreeText()
   @Field(() => String, { description: 'The wish in the resident\'s words, at most 500 characters.' })
   detail!: string;
 
@@ -86,6 +98,7 @@ export class Wish extends Node {
   @Field(() => Int, { description: 'Grows by one with every step; pass it as `expectedVersion` to act on what you saw.' })
   version!: number;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'Why the community declined it.' })
   declineReason!: string | null;
 
@@ -134,6 +147,7 @@ export class WishTransition extends Node {
   @Field(() => WishStatus, { description: 'The state after.' })
   toStatus!: WishStatus;
 
+  @FreeText()
   @Field(() => String, { nullable: true, description: 'What the actor wrote: the reason of a decline or dispute, a note otherwise.' })
   note!: string | null;
 
