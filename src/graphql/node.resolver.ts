@@ -3,7 +3,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { mayReadType } from '../auth/access';
 import type { Context } from '../context';
 import { badUserInput } from './errors';
-import { fromGlobalId } from './ids';
+import { fromGlobalId, isWellFormedId } from './ids';
 import { Node, nodeLoader } from './node';
 import { MAX_PAGE_SIZE } from './connection';
 
@@ -18,7 +18,7 @@ async function load(ctx: Context, id: string): Promise<object | null> {
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null when it does not exist or the viewer may not see it.' })
   async node(@Arg('id', () => ID, { description: 'Global ID of the object, as returned in any `id` field.' }) id: string, @Ctx() ctx: Context) {
-    if (!fromGlobalId(id)) throw new GraphQLError(`"${id.slice(0, 60)}" is not an ID of this API.`, { extensions: { code: 'NOT_FOUND' } });
+    if (!isWellFormedId(id)) throw new GraphQLError(`"${id.slice(0, 60)}" is not an ID of this API.`, { extensions: { code: 'NOT_FOUND' } });
     return load(ctx, id);
   }
 

@@ -1,6 +1,6 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import type { Context } from '../context';
-import { toGlobalId } from './ids';
+import { bigserialKeys, toGlobalId } from './ids';
 
 @InterfaceType({
   description: 'An object with a global ID; `node(id:)` fetches any of them.',
@@ -21,18 +21,13 @@ export function nodeMapper<R extends { id: number }>(typename: string): (row: R)
 type NodeLoader = (ctx: Context, key: number) => Promise<object | null>;
 const nodeLoaders = new Map<string, NodeLoader>();
 
-/** The largest key of a serial (int4) primary key. */
-const SERIAL_KEY_MAX = 2_147_483_647;
-/** The largest key of a bigserial primary key served as a JavaScript number. */
-export const BIGSERIAL_KEY_MAX = Number.MAX_SAFE_INTEGER;
-
 /**
- * Each module registers how `node(id:)` loads its types, through its (scoped) loaders. A key
- * past the table's key type names no row: it answers null like any other missing key, without
- * reaching the database (where it would fail as out of range).
+ * Each module registers how `node(id:)` loads its types, through its (scoped) loaders, and
+ * whether the type's table has a bigserial key (IDs of other types stop at int4: fromGlobalId).
  */
-export function registerNodeType(typename: string, load: NodeLoader, maxKey = SERIAL_KEY_MAX): void {
-  nodeLoaders.set(typename, (ctx, key) => (key > maxKey ? Promise.resolve(null) : load(ctx, key)));
+export function registerNodeType(typename: string, load: NodeLoader, keys: 'serial' | 'bigserial' = 'serial'): void {
+  if (keys === 'bigserial') bigserialKeys(typename);
+  nodeLoaders.set(typename, load);
 }
 
 export function nodeLoader(typename: string): NodeLoader | undefined {

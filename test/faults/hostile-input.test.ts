@@ -139,3 +139,28 @@ test('a mutation refused this way writes nothing but its REJECTED audit row', as
   const [entry] = await t.database.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   expect(entry).toMatchObject({ operation: 'Mutation.incidentReport', outcome: 'REJECTED', codes: ['BAD_USER_INPUT'] });
 });
+
+/**
+ * An ID is base64 of `Type:key`, so a client can forge any key. One past the table's key type
+ * (int4 for most, bigint for timelines and ledger entries) names no row: it answers as an ID of
+ * nothing does — a NOT_FOUND user error, a null, a malformed filter — never an internal error.
+ */
+test('an ID whose key is past its table\'s key type answers as a missing ID, in arguments, filters and node', async () => {
+  const huge = (type: string) => Buffer.from(`${type}:99999999999`).toString('base64');
+  const missing = (type: string) => Buffer.from(`${type}:2147483647`).toString('base64');
+  const node = (id: string) => t.gql('query($id: ID!) { node(id: $id) { id } }', { id }, admin);
+  const within = (id: string) => t.gql('query($id: ID!) { residents(filter: { within: $id }, first: 1) { totalCount } }', { id }, admin);
+  for (const type of ['Incident', 'Street', 'IncidentTransition']) {
+    const [forged, absent] = [await node(huge(type)), await node(missing(type))];
+    expect(forged, type).toEqual(absent);
+    expect(forged.data, type).toEqual({ node: null });
+  }
+  // A filter's unit that no key of its type can name is a malformed argument, as a foreign ID is.
+  const forgedStreet = await within(huge('Street'));
+  expect(forgedStreet.errors?.map((e) => e.extensions)).toEqual([{ code: 'BAD_USER_INPUT', argumentName: 'filter' }]);
+  const accept = (id: string) => t.gql(`mutation($id: ID!) { incidentAccept(id: $id, triage: STUDY_AND_ASSIGN) { incident { id } userErrors { field code } } }`, { id }, admin);
+  const [forged, absent] = [await accept(huge('Incident')), await accept(missing('Incident'))];
+  expect(forged.errors).toBeUndefined();
+  expect(forged.data.incidentAccept).toEqual(absent.data.incidentAccept);
+  expect(forged.data.incidentAccept.userErrors).toEqual([{ field: ['id'], code: 'NOT_FOUND' }]);
+});

@@ -8,7 +8,7 @@ import { ForwardPageArgs, PageArgs } from '../../graphql/connection';
 import { badUserInput } from '../../graphql/errors';
 import { fromGlobalId } from '../../graphql/ids';
 import { childPage } from '../../graphql/loaders';
-import { BIGSERIAL_KEY_MAX, registerNodeType } from '../../graphql/node';
+import { registerNodeType } from '../../graphql/node';
 import { runMutation } from '../../graphql/payload';
 import { DateTime } from '../../graphql/scalars';
 import { communityById, gridById, householdById, streetById } from '../grid/grid.loaders';
@@ -22,7 +22,7 @@ import * as service from './incident.service';
 import * as T from './incident.types';
 
 registerNodeType('Incident', (ctx, key) => L.incidentById(ctx).load(key));
-registerNodeType('IncidentTransition', (ctx, key) => L.transitionById(ctx).load(key), BIGSERIAL_KEY_MAX);
+registerNodeType('IncidentTransition', (ctx, key) => L.transitionById(ctx).load(key), 'bigserial');
 registerNodeType('Department', (ctx, key) => L.departmentById(ctx).load(key));
 
 @ArgsType()

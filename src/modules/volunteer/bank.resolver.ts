@@ -4,7 +4,7 @@ import type { Context } from '../../context';
 import { ForwardPageArgs, PageArgs } from '../../graphql/connection';
 import { fromGlobalId, toGlobalId } from '../../graphql/ids';
 import { childPage } from '../../graphql/loaders';
-import { BIGSERIAL_KEY_MAX, registerNodeType } from '../../graphql/node';
+import { registerNodeType } from '../../graphql/node';
 import { runMutation } from '../../graphql/payload';
 import { DateScalar } from '../../graphql/scalars';
 import { communityById } from '../grid/grid.loaders';
@@ -21,7 +21,7 @@ registerNodeType('Merchant', (ctx, key) => L.merchantById(ctx).load(key));
 registerNodeType('MerchantItem', (ctx, key) => L.itemById(ctx).load(key));
 registerNodeType('Redemption', (ctx, key) => L.redemptionById(ctx).load(key));
 registerNodeType('LedgerMovement', (ctx, key) => L.movementById(ctx).load(key));
-registerNodeType('LedgerEntry', (ctx, key) => L.entryById(ctx).load(key), BIGSERIAL_KEY_MAX);
+registerNodeType('LedgerEntry', (ctx, key) => L.entryById(ctx).load(key), 'bigserial');
 registerNodeType('PointRate', (ctx, key) => L.pointRateById(ctx).load(key));
 
 /** Loads what a first request returned, for an idempotent repeat. */

@@ -7,7 +7,7 @@ import type { OutboxRow } from '../../events/outbox';
 import { ForwardPageArgs } from '../../graphql/connection';
 import { fromGlobalId } from '../../graphql/ids';
 import { childPage } from '../../graphql/loaders';
-import { BIGSERIAL_KEY_MAX, registerNodeType } from '../../graphql/node';
+import { registerNodeType } from '../../graphql/node';
 import { runMutation } from '../../graphql/payload';
 import { Decimal } from '../../graphql/scalars';
 import { communityById, gridById, householdById, streetById } from '../grid/grid.loaders';
@@ -20,7 +20,7 @@ import * as service from './wish.service';
 import * as T from './wish.types';
 
 registerNodeType('Wish', (ctx, key) => L.wishById(ctx).load(key));
-registerNodeType('WishTransition', (ctx, key) => L.transitionById(ctx).load(key), BIGSERIAL_KEY_MAX);
+registerNodeType('WishTransition', (ctx, key) => L.transitionById(ctx).load(key), 'bigserial');
 
 @ArgsType()
 class StepArgs {
