@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const database = await openDatabase({
-    url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
+    url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
     statementTimeoutMs: config.statementTimeoutMs,
   });
   await migrateDatabase(database);

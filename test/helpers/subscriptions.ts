@@ -4,7 +4,7 @@ import type { Client } from 'graphql-ws';
 export class Subscriber<T = any> {
   readonly events: T[] = [];
   readonly errors: unknown[] = [];
-  private waiters: { count: number; resolve: () => void }[] = [];
+  private waiters: { until: (events: T[]) => boolean; despiteErrors: boolean; resolve: () => void }[] = [];
   private unsubscribe: () => void;
   completed = false;
 
@@ -28,7 +28,7 @@ export class Subscriber<T = any> {
 
   private wake(): void {
     this.waiters = this.waiters.filter((w) => {
-      if (this.events.length >= w.count || this.errors.length > 0 || this.completed) {
+      if (w.until(this.events) || (this.errors.length > 0 && !w.despiteErrors) || this.completed) {
         w.resolve();
         return false;
       }
@@ -36,15 +36,24 @@ export class Subscriber<T = any> {
     });
   }
 
-  /** Resolves once `count` events have arrived (or an error or completion), or rejects after `ms`. */
-  async waitFor(count: number, ms = 10_000): Promise<T[]> {
-    if (this.events.length < count && this.errors.length === 0 && !this.completed) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${count} events, got ${this.events.length}`)), ms);
-        this.waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(); } });
-      });
+  /**
+   * Resolves once `count` events have arrived (or an error or completion). No deadline of its
+   * own: on a busy machine an event may take long, and the test's timeout says when it is too long.
+   */
+  waitFor(count: number): Promise<T[]> {
+    return this.waitUntil((events) => events.length >= count);
+  }
+
+  /**
+   * Resolves once the events received so far satisfy `until` (or on an error or completion).
+   * `despiteErrors`: errors in single results (a database outage) neither end the wait nor fail it.
+   */
+  async waitUntil(until: (events: T[]) => boolean, { despiteErrors = false } = {}): Promise<T[]> {
+    const failed = () => this.errors.length > 0 && !despiteErrors;
+    if (!until(this.events) && !failed() && !this.completed) {
+      await new Promise<void>((resolve) => this.waiters.push({ until, despiteErrors, resolve }));
     }
-    if (this.errors.length) throw new Error(`subscription failed: ${JSON.stringify(this.errors)}`);
+    if (failed()) throw new Error(`subscription failed: ${JSON.stringify(this.errors)}`);
     return this.events;
   }
 
