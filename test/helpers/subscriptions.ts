@@ -67,3 +67,11 @@ export class Subscriber<T = any> {
     this.unsubscribe();
   }
 }
+
+/**
+ * Resolves once the hub counts `count` live subscriptions (a server's `events`): a subscription
+ * sees only events written after it has started, so a test writes them after this.
+ */
+export async function subscriptionsReach(hub: { subscriptions: number }, count: number): Promise<void> {
+  while (hub.subscriptions < count) await new Promise((resolve) => setTimeout(resolve, 10));
+}
