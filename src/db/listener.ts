@@ -39,7 +39,7 @@ export async function listenWithRetry(url: string, channel: string, handlers: Li
     // This connection's retries are paced here, every `retryMs`: postgres.js's own backoff grows
     // with each failure (3^n / 100 s, up to 20 s), so after an outage of a few seconds LISTEN came
     // back 7–10 s after the database did.
-    backoff: 0,
+    backoff: () => 0,
     connection: { application_name: 'gridgov-listen' },
     onnotice: () => {},
     onclose: () => lost(),
