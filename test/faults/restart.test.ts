@@ -15,7 +15,7 @@ import { onServer } from '../helpers/database';
 import { demoUnits, type DemoUnits } from '../helpers/fixtures';
 import { EVENT_QUERY } from '../helpers/incidents';
 import { TEST_LIMITS } from '../helpers/server';
-import { Subscriber } from '../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../helpers/subscriptions';
 import { postgresBinaries, ThrowawayCluster } from './cluster';
 
 /**
@@ -143,9 +143,7 @@ describe.runIf(onServer() && bin !== null)('a database restart under load (Postg
     server = await startServer(config, database, 0);
     admin = await issueToken({ sub: 'restart-admin', role: Role.CITY_ADMIN }, config.jwtSecret!);
     ws = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${admin}` }, retryAttempts: 0, lazy: true });
-    const before = server.events.subscriptions;
-    subscriber = new Subscriber(ws, EVENT_QUERY, {});
-    await until(() => server.events.subscriptions > before);
+    subscriber = await whenSubscribed(server.events, 1, () => new Subscriber(ws, EVENT_QUERY, {}));
   }, 240_000);
 
   afterAll(async () => {

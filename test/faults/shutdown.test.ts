@@ -12,7 +12,7 @@ import { issueToken } from '../../src/auth/viewer';
 import { DEMO_JWT_SECRET } from '../../src/config';
 import { EVENT_QUERY } from '../helpers/incidents';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { subscriptionsReach } from '../helpers/subscriptions';
+import { whenSubscribed } from '../helpers/subscriptions';
 
 /** A graphql-ws client with a subscription, resolving with the code its socket closes with; `started` is up to the caller to see on the server. */
 function liveSubscription(wsUrl: string, token: string): { client: Client; closed: Promise<number> } {
@@ -81,9 +81,7 @@ describe('close()', () => {
   test('drains HTTP: an in-flight request completes, new connections are refused, WebSockets close with 1001', async () => {
     t = await startTestServer();
     const token = await t.token(Role.CITY_ADMIN);
-    const before = t.server.events.subscriptions;
-    const ws = liveSubscription(t.server.wsUrl, token);
-    await subscriptionsReach(t.server.events, before + 1);
+    const ws = await whenSubscribed(t.server.events, 1, () => liveSubscription(t.server.wsUrl, token));
     const inFlight = requestInFlight(t.server.url, token);
     await inFlight.started;
 

@@ -69,9 +69,29 @@ export class Subscriber<T = any> {
 }
 
 /**
- * Resolves once the hub counts `count` live subscriptions (a server's `events`): a subscription
- * sees only events written after it has started, so a test writes them after this.
+ * Runs `start` (which opens subscriptions) and resolves with its result once `count` of them run
+ * on the server, i.e. have registered with its event hub: a subscription sees only events written
+ * after that, so a test writes them after this. Refused subscriptions never register: leave them
+ * out of `count`.
  */
-export async function subscriptionsReach(hub: { subscriptions: number }, count: number): Promise<void> {
-  while (hub.subscriptions < count) await new Promise((resolve) => setTimeout(resolve, 10));
+export async function whenSubscribed<S>(hub: { subscribe: (listener: (row: never) => void) => () => void }, count: number, start: () => S): Promise<S> {
+  const subscribe = hub.subscribe;
+  let registered = 0;
+  let wake = () => {};
+  hub.subscribe = (listener) => {
+    const unsubscribe = subscribe.call(hub, listener);
+    registered += 1;
+    wake();
+    return unsubscribe;
+  };
+  try {
+    const started = start();
+    await new Promise<void>((resolve) => {
+      wake = () => { if (registered >= count) resolve(); };
+      wake();
+    });
+    return started;
+  } finally {
+    hub.subscribe = subscribe;
+  }
 }

@@ -4,7 +4,7 @@ import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { onServer } from '../../helpers/database';
 import { EVENT_QUERY } from '../../helpers/incidents';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
-import { Subscriber, subscriptionsReach } from '../../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../../helpers/subscriptions';
 
 /** A second API process on the same PostgreSQL server, started as `npm start` would. */
 async function startSecondProcess(url: string, listenUrl: string | undefined): Promise<{ child: ChildProcess; graphqlUrl: string }> {
@@ -43,9 +43,7 @@ describe.runIf(onServer())('two API processes on one PostgreSQL server', () => {
 
   test('a subscriber on one process receives the events of mutations made through the other', async () => {
     const secretary = await t.token(Role.COMMUNITY_SECRETARY, { type: 'Community', key: u.community.id }, 'secretary');
-    const before = t.server.events.subscriptions;
-    const subscriber = new Subscriber(t.wsClient(secretary), EVENT_QUERY, { filter: { within: u.ids.community } });
-    await subscriptionsReach(t.server.events, before + 1);
+    const subscriber = await whenSubscribed(t.server.events, 1, () => new Subscriber(t.wsClient(secretary), EVENT_QUERY, { filter: { within: u.ids.community } }));
     const ring = u.micro.boundary;
     const point = { longitude: (ring[0][0] + ring[2][0]) / 2, latitude: (ring[0][1] + ring[2][1]) / 2 };
     const ids: string[] = [];
