@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import type { EventHub } from '../../src/events/hub';
 
 /** Collects what a graphql-ws subscription pushes, and waits for a number of events. */
 export class Subscriber<T = any> {
@@ -74,7 +75,7 @@ export class Subscriber<T = any> {
  * after that, so a test writes them after this. Refused subscriptions never register: leave them
  * out of `count`.
  */
-export async function whenSubscribed<S>(hub: { subscribe: (listener: (row: never) => void) => () => void }, count: number, start: () => S): Promise<S> {
+export async function whenSubscribed<S>(hub: EventHub, count: number, start: () => S): Promise<S> {
   const subscribe = hub.subscribe;
   let registered = 0;
   let wake = () => {};
