@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
     const text = await generateLedger(database.db, Number(values.rows), values.region);
     fs.writeFileSync(path.resolve(positionals[0]), text);

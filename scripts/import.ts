@@ -68,7 +68,7 @@ async function main(): Promise<number> {
   }
 
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
     await migrateDatabase(database);
     const unit = await unitOf(database.db, args.street, args.community);

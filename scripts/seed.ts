@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   }
 
   const target = config.databaseUrl ? redact(config.databaseUrl) : `embedded PGlite in ${config.dataDir}`;
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
     await migrateDatabase(database);
     const { db } = database;

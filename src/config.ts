@@ -5,6 +5,11 @@ export interface Config {
   port: number;
   /** postgres://… selects a PostgreSQL server; unset selects the embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * The PostgreSQL server itself, for LISTEN, when `databaseUrl` is a transaction pooler
+   * (PgBouncer): set, statements are not prepared and no session setting is relied on.
+   */
+  databaseListenUrl: string | undefined;
   dataDir: string;
   /** HS256 key of tokens; null when only a JWKS is configured (then no HS256 token is accepted). */
   jwtSecret: string | null;
@@ -32,6 +37,11 @@ export interface Config {
   listenRetryMs: number;
   /** A statement of the API on a PostgreSQL server that runs longer is cancelled (TIMEOUT); 0: no limit. */
   statementTimeoutMs: number;
+  /**
+   * How long an idle keep-alive HTTP connection stays open: above a load balancer's own idle
+   * timeout (60 s for most), so that the server never closes a socket the balancer is reusing.
+   */
+  httpKeepAliveTimeoutMs: number;
   /** On shutdown, how long in-flight HTTP requests may take before their connections are cut. */
   shutdownGraceMs: number;
   /** On shutdown, how long `/readyz` answers 503 while the process still serves, before the drain: the balancer's time to notice. */
@@ -122,7 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionMs: intSetting(env, 'EVENT_RETENTION_DAYS', 7) * 24 * 3600 * 1000,
     databasePoolSize: Math.max(1, intSetting(env, 'DATABASE_POOL_SIZE', 10)),
     databaseConnectTimeoutSeconds: intSetting(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 10),
-    listenRetryMs: intSetting(env, 'LISTEN_RETRY_MS', 1_000),
+    databaseListenUrl: env.DATABASE_LISTEN_URL || undefined,
+    listenRetryMs: intSetting(env, 'LISTEN_RETRY_MS', 250),
+    httpKeepAliveTimeoutMs: intSetting(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000),
     statementTimeoutMs: intSetting(env, 'STATEMENT_TIMEOUT_MS', 30_000),
     shutdownGraceMs: intSetting(env, 'SHUTDOWN_GRACE_MS', 10_000),
     shutdownDelayMs: intSetting(env, 'SHUTDOWN_DELAY_MS', 0),

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   steps.load = Math.round(performance.now());
   const config = loadConfig();
   const database = await step('database', () => openDatabase({
-    url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
+    url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
     statementTimeoutMs: config.statementTimeoutMs,
   }));
   await step('migrations', () => migrateDatabase(database));

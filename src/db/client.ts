@@ -12,7 +12,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import postgres from 'postgres';
 import type { SQL } from 'drizzle-orm';
-import { listenWithRetry } from './listener';
+import { listenWithRetry, type Listening } from './listener';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -24,9 +24,12 @@ export type Queryable = Db | Tx;
 /**
  * postgres.js waits longer and longer between reconnects (up to 20 s), and a request that meets
  * a connection in that wait waits too: capped, a request during an outage fails within a second
- * (SERVICE_UNAVAILABLE) and the pool is back within a second of the server.
+ * (SERVICE_UNAVAILABLE) and the pool is back within a quarter of a second of the server.
  */
-const RECONNECT_BACKOFF_SECONDS = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5);
+const RECONNECT_BACKOFF_SECONDS = (retries: number) => Math.min(0.05 * 2 ** retries, 0.25);
+
+/** How often a lost LISTEN connection is re-tried: events and readiness come back within this of the server. */
+const DEFAULT_LISTEN_RETRY_MS = 250;
 
 export const MIGRATIONS_FOLDER = path.join(PROJECT_ROOT, 'migrations');
 
@@ -43,6 +46,8 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** The server's URL (postgres driver only), for tools that connect on their own. */
   url?: string;
+  /** The server itself, when `url` is a transaction pooler (see DatabaseOptions.listenUrl). */
+  listenUrl?: string;
   statements: StatementCounter;
   /** Most connections the process opens for requests (1: the embedded engine is one connection). */
   poolSize: number;
@@ -59,12 +64,17 @@ export interface Database {
    * (re)established, because LISTEN replays nothing that was sent while it was down;
    * `onDisconnected` when it is lost (a server restart), until it is back.
    */
-  listen(channel: string, onNotify: (payload: string) => void, onConnected: () => void, onDisconnected?: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void, onConnected: () => void, onDisconnected?: () => void): Promise<Listening>;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
   url?: string;
+  /**
+   * The server itself, for LISTEN, when `url` is a transaction pooler (PgBouncer), which keeps
+   * no session: then statements are not prepared and no session setting is sent with `url`.
+   */
+  listenUrl?: string;
   /** Folder of the embedded database; omitted: in memory. */
   dataDir?: string;
   /** A dump (`PGlite.dumpDataDir`) to start the embedded database from. */
@@ -80,7 +90,8 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const url = options.url;
+    const listenUrl = options.listenUrl ?? options.url;
+    const pooled = options.listenUrl !== undefined;
     const statements = new StatementCounter();
     const poolSize = options.poolSize ?? 10;
     const client = postgres(options.url, {
@@ -88,7 +99,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       backoff: RECONNECT_BACKOFF_SECONDS,
-      connection: { application_name: 'gridgov', ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) },
+      // A transaction pooler hands each transaction to any server connection: a statement
+      // prepared on one is unknown on the next (PgBouncer before 1.21 keeps none).
+      prepare: !pooled,
+      // PgBouncer passes `application_name` on to the server connection it lends, and refuses
+      // any other startup setting; behind it the role's own `statement_timeout` applies.
+      connection: { application_name: 'gridgov', ...(options.statementTimeoutMs && !pooled ? { statement_timeout: options.statementTimeoutMs } : {}) },
     });
     const db = drizzlePostgres(client, { schema, logger: statements }) as unknown as Db;
     const housekeeping = drizzlePostgres(client, { schema }) as unknown as Db;
@@ -96,11 +112,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       db,
       driver: 'postgres',
       url: options.url,
+      listenUrl: options.listenUrl,
       statements,
       poolSize,
       housekeeping,
       listen: (channel, onNotify, onConnected, onDisconnected = () => {}) =>
-        listenWithRetry(url, channel, { onNotify, onConnected, onDisconnected }, options.listenRetryMs ?? 1_000),
+        listenWithRetry(listenUrl, channel, { onNotify, onConnected, onDisconnected }, options.listenRetryMs ?? DEFAULT_LISTEN_RETRY_MS),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -124,7 +141,8 @@ export function wrapPglite(pglite: PGlite): Database {
     async listen(channel, onNotify, onConnected) {
       const unlisten = await pglite.listen(channel, onNotify);
       onConnected();
-      return unlisten;
+      // The embedded engine is this process: its LISTEN is never lost.
+      return { retryNow: async () => {}, stop: unlisten };
     },
     close: () => pglite.close(),
   };

@@ -1,4 +1,5 @@
 import type { Database } from '../db/client';
+import type { Listening } from '../db/listener';
 import { FoldedPasses } from './folded-passes';
 import { latestEventId, OUTBOX_CHANNEL, readEventsAfter, type OutboxRow } from './outbox';
 
@@ -14,7 +15,7 @@ export class EventHub {
   private lastId = 0;
   private readonly listeners = new Set<Listener>();
   private readonly drains = new FoldedPasses(() => this.readNew(), 'reading the outbox failed; the next notification or poll retries');
-  private unlisten: (() => Promise<void>) | null = null;
+  private listen: Listening | null = null;
   private poll: NodeJS.Timeout | null = null;
   private stopped = false;
   private connected = false;
@@ -31,10 +32,16 @@ export class EventHub {
     return this.connected && !this.stopped;
   }
 
+  /** Whether LISTEN is up, trying it again at once when it is down rather than waiting for its next retry. */
+  async relisten(): Promise<boolean> {
+    if (!this.listening) await this.listen?.retryNow();
+    return this.listening;
+  }
+
   async start(): Promise<void> {
     this.lastId = await latestEventId(this.database.housekeeping);
     // On every (re)connect of the listening connection, re-read from the last id seen.
-    this.unlisten = await this.database.listen(
+    this.listen = await this.database.listen(
       OUTBOX_CHANNEL,
       () => void this.drain(),
       () => {
@@ -79,7 +86,7 @@ export class EventHub {
     this.stopped = true;
     if (this.poll) clearInterval(this.poll);
     await this.drains.stop();
-    await this.unlisten?.().catch(() => {});
+    await this.listen?.stop().catch(() => {});
     this.listeners.clear();
   }
 }

@@ -81,7 +81,8 @@ export async function readiness(database: Database, events: EventHub, stopping: 
   const answers = lastApplied !== null;
   const missingMigrations = answers ? shippedMigrations().filter((entry) => entry.when > lastApplied).map((entry) => entry.tag) : [];
   const migrations = answers && missingMigrations.length === 0;
-  const listening = events.listening;
+  // The database answers again: LISTEN need not wait for its next retry to be back.
+  const listening = answers ? await events.relisten() : events.listening;
   const ready = migrations && listening && !stopping;
   return { status: ready ? 'ready' : 'unavailable', ready, database: answers, migrations, missingMigrations, events: listening, stopping };
 }

@@ -54,6 +54,12 @@ export async function startServer(config: Config, database: Database, port = con
   webhooks?.start();
   const app = express();
   const httpServer = http.createServer(app);
+  // Node's 5 s default closes an idle socket that a balancer or a client may be reusing at that
+  // very moment (ECONNRESET): the one that closes idle sockets must be the client side.
+  httpServer.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  // Above keepAliveTimeout, as for any server behind a balancer: a reused socket's header timer
+  // must not cut off a request the keep-alive still allows.
+  httpServer.headersTimeout = config.httpKeepAliveTimeoutMs + 1_000;
   const authenticator = createAuthenticator(config, database.db);
   const gate = new Gate(config, database);
   const httpGate = new HttpGate(schema, gate);
@@ -82,7 +88,24 @@ export async function startServer(config: Config, database: Database, port = con
       ApolloServerPluginLandingPageDisabled(),
       httpGate.plugin(),
       requestLogPlugin,
-      { async serverWillStart() { return { async drainServer() { stopJobs(); board.close(); await webhooks?.stop(); await wsCleanup.dispose(); await events.stop(); unwatch(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              // First, before anything awaits: the HTTP drain beside this one ends every socket without a
+              // request in flight (an upgraded WebSocket has none) one tick after it starts, so a close
+              // frame not sent by then leaves clients a 1006 instead of 1001 (going away: resume elsewhere).
+              const sockets = wsCleanup.dispose();
+              stopJobs();
+              board.close();
+              await webhooks?.stop();
+              await sockets;
+              await events.stop();
+              unwatch();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();

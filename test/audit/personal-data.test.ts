@@ -7,7 +7,7 @@ import { residents } from '../../src/modules/grid/grid.tables';
 import { partyMembers, reportIns, reportingUnits } from '../../src/modules/party/party.tables';
 import { demoUnits, type DemoUnits } from '../helpers/fixtures';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
-import { Subscriber } from '../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../helpers/subscriptions';
 
 let t: TestServer;
 let u: DemoUnits;
@@ -48,8 +48,7 @@ describe('ID numbers and phones are masked on every path', () => {
   });
 
   test('subscription payloads', async () => {
-    const events = new Subscriber(t.wsClient(tokens.worker), `subscription { wishEvents { wish { household { residents { nodes { idCardNumber phone } } } } } }`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const events = await whenSubscribed(t.server.events, 1, () => new Subscriber(t.wsClient(tokens.worker), `subscription { wishEvents { wish { household { residents { nodes { idCardNumber phone } } } } } }`));
     const submitted = await t.gql(`mutation { wishSubmit(input: { category: OTHER, title: "脱敏订阅", detail: "x" }) { wish { id } } }`, {}, tokens.resident);
     expect(submitted.errors).toBeUndefined();
     const [event] = await events.waitFor(1);

@@ -12,35 +12,42 @@ import { issueToken } from '../../src/auth/viewer';
 import { DEMO_JWT_SECRET } from '../../src/config';
 import { EVENT_QUERY } from '../helpers/incidents';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { whenSubscribed } from '../helpers/subscriptions';
 
-/** A graphql-ws client with a live subscription, resolving with the code its socket closes with. */
-function liveSubscription(wsUrl: string, token: string): { client: Client; subscribed: Promise<void>; closed: Promise<number> } {
+/** A graphql-ws client with a subscription, resolving with the code its socket closes with; `started` is up to the caller to see on the server. */
+function liveSubscription(wsUrl: string, token: string): { client: Client; closed: Promise<number> } {
   let onClosed!: (code: number) => void;
-  let onSubscribed!: () => void;
   const closed = new Promise<number>((resolve) => { onClosed = resolve; });
-  const subscribed = new Promise<void>((resolve) => { onSubscribed = resolve; });
   const client = createClient({
     url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true,
-    on: {
-      // The subscribe message has gone out once the socket is acknowledged (plus a moment for the server to start the stream).
-      connected: () => setTimeout(onSubscribed, 200),
-      closed: (event) => onClosed((event as { code: number }).code),
-    },
+    on: { closed: (event) => onClosed((event as { code: number }).code) },
   });
   client.subscribe({ query: EVENT_QUERY, variables: {} }, { next: () => {}, error: () => {}, complete: () => {} });
-  return { client, subscribed, closed };
+  return { client, closed };
+}
+
+/** Asks again until yes: the server's state has no event of its own to wait on; the test's timeout bounds the wait. */
+async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The `gridgov_graphql_subscriptions_active` of a server process (the child has no other server). */
+async function subscriptionsActive(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^gridgov_graphql_subscriptions_active (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
 /**
  * A POST whose body is still on its way: the server has the request (it counts as in flight)
- * and cannot answer before `finish()` sends the rest.
+ * and cannot answer before `finish()` sends the rest. `started` resolves on the server's
+ * `100 Continue`, which it sends once it has read the headers and begun the request.
  */
 function requestInFlight(url: string, token: string): { started: Promise<void>; finish: () => void; answer: Promise<{ status: number; body: any }> } {
   const body = JSON.stringify({ query: '{ viewer { role subject } }' });
   const half = Math.floor(body.length / 2);
   const request = http.request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, expect: '100-continue' },
   });
   const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
     request.on('response', (response) => {
@@ -50,10 +57,11 @@ function requestInFlight(url: string, token: string): { started: Promise<void>; 
     });
     request.on('error', reject);
   });
+  const started = new Promise<void>((resolve) => request.once('continue', () => {
+    request.write(body.slice(0, half));
+    resolve();
+  }));
   request.flushHeaders();
-  request.write(body.slice(0, half));
-  // Headers and half the body have reached the server once a moment has passed on this machine's loopback.
-  const started = new Promise<void>((resolve) => setTimeout(resolve, 200));
   return { started, finish: () => request.end(body.slice(half)), answer };
 }
 
@@ -66,14 +74,6 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('close()', () => {
   let t: TestServer;
   afterAll(async () => t?.database.close());
@@ -81,14 +81,13 @@ describe('close()', () => {
   test('drains HTTP: an in-flight request completes, new connections are refused, WebSockets close with 1001', async () => {
     t = await startTestServer();
     const token = await t.token(Role.CITY_ADMIN);
-    const ws = liveSubscription(t.server.wsUrl, token);
-    await ws.subscribed;
+    const ws = await whenSubscribed(t.server.events, 1, () => liveSubscription(t.server.wsUrl, token));
     const inFlight = requestInFlight(t.server.url, token);
     await inFlight.started;
 
     const closing = t.server.close();
     expect(await ws.closed).toBe(1001);
-    await until('new connections to be refused', () => refused(t.server.port));
+    await until(() => refused(t.server.port));
 
     inFlight.finish();
     const answer = await inFlight.answer;
@@ -96,7 +95,7 @@ describe('close()', () => {
     expect(answer.body).toMatchObject({ data: { viewer: { role: 'CITY_ADMIN', subject: 'test-city_admin' } } });
     await closing;
     await ws.client.dispose();
-  });
+  }, 120_000);
 });
 
 describe('SIGTERM to the process', () => {
@@ -120,19 +119,26 @@ describe('SIGTERM to the process', () => {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: { ...process.env, NODE_ENV: 'test', SEED: 'false', DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', JWT_SECRET: '', JWKS_URL: '',
         // Long enough for this test to see the 503 even on a loaded machine.
-        SHUTDOWN_DELAY_MS: '5000',
+        SHUTDOWN_DELAY_MS: '15000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (chunk) => { output += chunk; });
-    child.stderr!.on('data', (chunk) => { output += chunk; });
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    await until('the process to be ready', () => output.includes('gridgov ready'), 60_000);
+    // Ready when it says so, failed when it exits first; starting takes long on a busy machine, the test's timeout bounds it.
+    const ready = new Promise<void>((resolve, reject) => {
+      child!.stdout!.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('gridgov ready')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`the process exited with ${code} before it was ready: ${output}`)));
+    });
+    child.stderr!.on('data', (chunk) => { output += chunk; });
+    await ready;
 
     const token = await issueToken({ sub: 'test-city_admin', role: Role.CITY_ADMIN }, DEMO_JWT_SECRET);
     const ws = liveSubscription(`ws://127.0.0.1:${port}/graphql`, token);
-    await ws.subscribed;
+    await until(async () => (await subscriptionsActive(port)) === 1);
     const inFlight = requestInFlight(`http://127.0.0.1:${port}/graphql`, token);
     await inFlight.started;
 
@@ -147,17 +153,17 @@ describe('SIGTERM to the process', () => {
     expect((await readyz()).status).toBe(200);
     child.kill('SIGTERM');
     let stopping: unknown;
-    await until('/readyz to answer 503 while the process still serves', async () => {
+    await until(async () => {
       const answer = await readyz();
       stopping = answer.body;
       return answer.status === 503;
     });
     expect(stopping).toMatchObject({ ready: false, stopping: true, database: true, migrations: true });
     expect(await ws.closed).toBe(1001);
-    await until('new connections to be refused', () => refused(port));
+    await until(() => refused(port));
     inFlight.finish();
     expect((await inFlight.answer).body).toMatchObject({ data: { viewer: { role: 'CITY_ADMIN', subject: 'test-city_admin' } } });
     expect(await exited, output).toBe(0);
     await ws.client.dispose();
-  }, 90_000);
+  }, 300_000);
 });

@@ -14,6 +14,11 @@ declare module 'vitest' {
     pgliteDump: string;
     /** Server mode: the URL of the server, whose template database each test file copies. */
     serverUrl: string;
+    /**
+     * Server mode behind a transaction pooler (TEST_DATABASE_LISTEN_URL): the server itself, for
+     * LISTEN and for creating and dropping databases; empty when `serverUrl` is the server.
+     */
+    serverListenUrl: string;
     /** Server mode: the prefix of this run's databases (its template is `<prefix>_template`). */
     databasePrefix: string;
   }
@@ -22,20 +27,26 @@ declare module 'vitest' {
 /**
  * Migrate and seed once per run; every test file then starts from a copy: a PGlite dump in
  * embedded mode, `CREATE DATABASE … TEMPLATE` on a PostgreSQL server (TEST_DATABASE_URL).
+ * With TEST_DATABASE_LISTEN_URL, TEST_DATABASE_URL is a transaction pooler (PgBouncer) in front
+ * of that server: the template is made on the server itself, since a pooler would keep
+ * connections to it open and a database with connections cannot be copied.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
+    const serverListenUrl = process.env.TEST_DATABASE_LISTEN_URL ?? '';
+    const direct = serverListenUrl || serverUrl;
     const prefix = runPrefix(process.pid);
     const template = templateOf(prefix);
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    const admin = postgres(direct, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${template} with (force)`);
     await admin.unsafe(`create database ${template}`);
-    const database = await openDatabase({ url: withDatabase(serverUrl, template), poolSize: 2 });
+    const database = await openDatabase({ url: withDatabase(direct, template), poolSize: 2 });
     await migrateDatabase(database);
     await seedDemoCity(database.db, { scale: 1 });
     await database.close();
     project.provide('serverUrl', serverUrl);
+    project.provide('serverListenUrl', serverListenUrl);
     project.provide('databasePrefix', prefix);
     project.provide('pgliteDump', '');
     return async () => {
@@ -54,6 +65,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   project.provide('pgliteDump', file);
   project.provide('serverUrl', '');
+  project.provide('serverListenUrl', '');
   project.provide('databasePrefix', '');
   return async () => fs.rmSync(dir, { recursive: true, force: true });
 }

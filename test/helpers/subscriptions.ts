@@ -1,10 +1,11 @@
 import type { Client } from 'graphql-ws';
+import type { EventHub } from '../../src/events/hub';
 
 /** Collects what a graphql-ws subscription pushes, and waits for a number of events. */
 export class Subscriber<T = any> {
   readonly events: T[] = [];
   readonly errors: unknown[] = [];
-  private waiters: { count: number; resolve: () => void }[] = [];
+  private waiters: { until: (events: T[]) => boolean; despiteErrors: boolean; resolve: () => void }[] = [];
   private unsubscribe: () => void;
   completed = false;
 
@@ -28,7 +29,7 @@ export class Subscriber<T = any> {
 
   private wake(): void {
     this.waiters = this.waiters.filter((w) => {
-      if (this.events.length >= w.count || this.errors.length > 0 || this.completed) {
+      if (w.until(this.events) || (this.errors.length > 0 && !w.despiteErrors) || this.completed) {
         w.resolve();
         return false;
       }
@@ -36,15 +37,24 @@ export class Subscriber<T = any> {
     });
   }
 
-  /** Resolves once `count` events have arrived (or an error or completion), or rejects after `ms`. */
-  async waitFor(count: number, ms = 10_000): Promise<T[]> {
-    if (this.events.length < count && this.errors.length === 0 && !this.completed) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${count} events, got ${this.events.length}`)), ms);
-        this.waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(); } });
-      });
+  /**
+   * Resolves once `count` events have arrived (or an error or completion). No deadline of its
+   * own: on a busy machine an event may take long, and the test's timeout says when it is too long.
+   */
+  waitFor(count: number): Promise<T[]> {
+    return this.waitUntil((events) => events.length >= count);
+  }
+
+  /**
+   * Resolves once the events received so far satisfy `until` (or on an error or completion).
+   * `despiteErrors`: errors in single results (a database outage) neither end the wait nor fail it.
+   */
+  async waitUntil(until: (events: T[]) => boolean, { despiteErrors = false } = {}): Promise<T[]> {
+    const failed = () => this.errors.length > 0 && !despiteErrors;
+    if (!until(this.events) && !failed() && !this.completed) {
+      await new Promise<void>((resolve) => this.waiters.push({ until, despiteErrors, resolve }));
     }
-    if (this.errors.length) throw new Error(`subscription failed: ${JSON.stringify(this.errors)}`);
+    if (failed()) throw new Error(`subscription failed: ${JSON.stringify(this.errors)}`);
     return this.events;
   }
 
@@ -56,5 +66,33 @@ export class Subscriber<T = any> {
 
   stop(): void {
     this.unsubscribe();
+  }
+}
+
+/**
+ * Runs `start` (which opens subscriptions) and resolves with its result once `count` of them run
+ * on the server, i.e. have registered with its event hub: a subscription sees only events written
+ * after that, so a test writes them after this. Refused subscriptions never register: leave them
+ * out of `count`.
+ */
+export async function whenSubscribed<S>(hub: EventHub, count: number, start: () => S): Promise<S> {
+  const subscribe = hub.subscribe;
+  let registered = 0;
+  let wake = () => {};
+  hub.subscribe = (listener) => {
+    const unsubscribe = subscribe.call(hub, listener);
+    registered += 1;
+    wake();
+    return unsubscribe;
+  };
+  try {
+    const started = start();
+    await new Promise<void>((resolve) => {
+      wake = () => { if (registered >= count) resolve(); };
+      wake();
+    });
+    return started;
+  } finally {
+    hub.subscribe = subscribe;
   }
 }

@@ -69,3 +69,14 @@ describe('shutdown', () => {
     expect((await probe('/healthz')).status).toBe(200);
   });
 });
+
+describe('keep-alive', () => {
+  // A balancer closes its idle upstream sockets after its own timeout (60 s for most): the server
+  // must keep them longer, or it closes one the balancer is just reusing (ECONNRESET).
+  test('idle connections are kept for HTTP_KEEP_ALIVE_TIMEOUT_MS (65 s), and the server says so', async () => {
+    expect(t.config.httpKeepAliveTimeoutMs).toBe(65_000);
+    const response = await fetch(new URL('/healthz', root));
+    await response.arrayBuffer();
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+});

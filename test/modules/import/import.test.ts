@@ -311,7 +311,7 @@ describe('the command line', () => {
     try {
       let env: NodeJS.ProcessEnv;
       if (onServer()) {
-        env = { ...process.env, DATABASE_URL: t.database.url };
+        env = { ...process.env, DATABASE_URL: t.database.url, DATABASE_LISTEN_URL: t.database.listenUrl ?? '' };
       } else {
         // The CLI opens its own embedded database: a copy of the seeded city in a data folder.
         const copy = await PGlite.create({ dataDir: path.join(dir, 'data'), loadDataDir: new Blob([fs.readFileSync(inject('pgliteDump'))]) });

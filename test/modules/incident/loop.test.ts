@@ -4,7 +4,7 @@ import { incidents, incidentTransitions } from '../../../src/modules/incident/in
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { EVENT_QUERY, incidentClient } from '../../helpers/incidents';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
-import { Subscriber } from '../../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../../helpers/subscriptions';
 
 let t: TestServer;
 let u: DemoUnits;
@@ -54,8 +54,7 @@ const report = (token = tokens.worker, extra: Record<string, unknown> = {}, key?
 
 describe('the closed loop over HTTP, watched over graphql-ws', () => {
   test('report → accept → dispatch → start → feedback → close; the subscriber receives each step in order', async () => {
-    const subscriber = new Subscriber(t.wsClient(tokens.secretary), EVENT_QUERY, { filter: { within: u.ids.community } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const subscriber = await whenSubscribed(t.server.events, 1, () => new Subscriber(t.wsClient(tokens.secretary), EVENT_QUERY, { filter: { within: u.ids.community } }));
 
     const reported = await report();
     expect(reported.userErrors).toEqual([]);
@@ -93,8 +92,7 @@ describe('the closed loop over HTTP, watched over graphql-ws', () => {
 
   test('a dropped subscriber resumes with `after`: exactly the missed steps, then live ones', async () => {
     const { incident } = await report();
-    const first = new Subscriber(t.wsClient(tokens.secretary), EVENT_QUERY, { filter: { incidentId: incident.id } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const first = await whenSubscribed(t.server.events, 1, () => new Subscriber(t.wsClient(tokens.secretary), EVENT_QUERY, { filter: { incidentId: incident.id } }));
     await api.step('incidentAccept', { id: incident.id, triage: 'STUDY_AND_ASSIGN' }, tokens.secretary);
     const [seen] = await first.waitFor(1);
     first.stop();
@@ -115,10 +113,11 @@ describe('the closed loop over HTTP, watched over graphql-ws', () => {
   });
 
   test('a subscriber sees only what the viewer may read', async () => {
-    const own = new Subscriber(t.wsClient(tokens.worker), EVENT_QUERY);
-    const other = new Subscriber(t.wsClient(tokens.otherWorker), EVENT_QUERY);
-    const handler = new Subscriber(t.wsClient(tokens.otherHandler), EVENT_QUERY);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [own, other, handler] = await whenSubscribed(t.server.events, 3, () => [
+      new Subscriber(t.wsClient(tokens.worker), EVENT_QUERY),
+      new Subscriber(t.wsClient(tokens.otherWorker), EVENT_QUERY),
+      new Subscriber(t.wsClient(tokens.otherHandler), EVENT_QUERY),
+    ]);
     const { incident } = await report();
     await own.waitFor(1);
     expect(own.events[0].incidentEvents.incident.id).toBe(incident.id);

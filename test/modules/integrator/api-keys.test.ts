@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../../src/server/server';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { EVENT_QUERY, incidentClient } from '../../helpers/incidents';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
-import { Subscriber } from '../../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../../helpers/subscriptions';
 
 let t: TestServer;
 let u: DemoUnits;
@@ -173,9 +173,8 @@ describe('using a key', () => {
 
   test('over WebSocket: a street-A key receives street-A incident events only', async () => {
     const key = await t.token(Role.INTEGRATOR, { type: 'Street', key: u.street.id });
-    const subscriber = new Subscriber(t.wsClient(key), EVENT_QUERY);
-    // Past the server's subscribe; then report one incident elsewhere, one in street A.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once the server runs the subscription, report one incident elsewhere, one in street A.
+    const subscriber = await whenSubscribed(t.server.events, 1, () => new Subscriber(t.wsClient(key), EVENT_QUERY));
     const api = incidentClient(t);
     const base = { category: 'ENVIRONMENT', title: '楼道堆放杂物', description: '三单元楼道堆满纸箱' };
     const elsewhere = await api.report(admin, { ...base, gridId: otherGridId });
@@ -209,8 +208,7 @@ describe('ending a key', () => {
     const there = createClient({ url: second.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${created.secret}` }, retryAttempts: 0, lazy: true });
     const closedHere = closedWith(here);
     const closedThere = closedWith(there);
-    const subscribers = [new Subscriber(here, EVENT_QUERY), new Subscriber(there, EVENT_QUERY)];
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const subscribers = await whenSubscribed(t.server.events, 1, () => whenSubscribed(second.events, 1, () => [new Subscriber(here, EVENT_QUERY), new Subscriber(there, EVENT_QUERY)]));
 
     const r = await t.gql(REVOKE, { id: created.apiKey.id }, admin);
     expect(r.data.apiKeyRevoke.userErrors).toEqual([]);

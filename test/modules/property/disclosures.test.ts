@@ -7,7 +7,7 @@ import { contentHashOf } from '../../../src/modules/property/disclosure.chain';
 import { disclosures, ledgerMonths } from '../../../src/modules/property/property.tables';
 import { makeCompound } from '../../helpers/property';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
-import { Subscriber } from '../../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../../helpers/subscriptions';
 
 type Compound = Awaited<ReturnType<typeof makeCompound>>;
 type UserErrors = { field: string[] | null; code: string; message: string }[];
@@ -54,7 +54,6 @@ const VERIFY = `query($c: ID!, $held: String) {
 
 const fields = (errors: UserErrors) => errors.map((x) => ({ field: x.field, code: x.code }));
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const pause = (ms = 200) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function publish(token: string, compound: Compound, month: string, key?: string) {
   const r = await t.gql(PUBLISH, { c: compound.ids.compound, m: month, key }, token);
@@ -139,19 +138,17 @@ afterAll(async () => t?.close());
 
 describe('publishing (公示)', () => {
   test('the committee publishes the month the company submitted: frozen into version 1 with its SHA-256; subscribers of the compound receive it', async () => {
-    const watchers = {
+    const { watchers, strangers } = await whenSubscribed(t.server.events, 8, () => ({ watchers: {
       resident: new Subscriber(t.wsClient(tokens.residentC), EVENTS, { filter: { compoundId: c.ids.compound } }),
       committee: new Subscriber(t.wsClient(tokens.committeeC), EVENTS),
       company: new Subscriber(t.wsClient(tokens.companyC), EVENTS),
       community: new Subscriber(t.wsClient(tokens.secretaryC), EVENTS, { filter: { communityId: toGlobalId('Community', c.compound.communityId) } }),
       integrator: new Subscriber(t.wsClient(tokens.integrator), EVENTS, { filter: { streetId: toGlobalId('Street', c.compound.streetId) } }),
-    };
-    const strangers = {
+    }, strangers: {
       otherResident: new Subscriber(t.wsClient(tokens.residentD), EVENTS),
       otherCommittee: new Subscriber(t.wsClient(tokens.committeeD), EVENTS, { filter: { compoundId: c.ids.compound } }),
       otherCompany: new Subscriber(t.wsClient(tokens.companyD), EVENTS),
-    };
-    await pause();
+    } }));
 
     await submit(tokens.companyC, cMonth('2026-01'));
     const published = await publish(tokens.committeeC, c, '2026-01');
@@ -229,8 +226,7 @@ describe('publishing (公示)', () => {
 
 describe('corrections (更正)', () => {
   test('a correction is a new version with its reason, through the same balance rule; earlier versions stay readable; subscribers hear of it', async () => {
-    const watcher = new Subscriber(t.wsClient(tokens.residentC), EVENTS, { filter: { compoundId: c.ids.compound } });
-    await pause();
+    const watcher = await whenSubscribed(t.server.events, 1, () => new Subscriber(t.wsClient(tokens.residentC), EVENTS, { filter: { compoundId: c.ids.compound } }));
     const [head] = await t.database.db.select().from(disclosures).where(eq(disclosures.compoundId, c.compound.id)).orderBy(sql`${disclosures.id} desc`).limit(1);
 
     // February's 2,000.00 went on the lift, not on cleaning: the totals stay, the line changes.

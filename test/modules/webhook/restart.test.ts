@@ -40,7 +40,7 @@ afterAll(async () => {
 async function startWorker(): Promise<RunningServer> {
   let database = t.database;
   if (onServer()) {
-    database = await openDatabase({ url: t.database.url! });
+    database = await openDatabase({ url: t.database.url!, listenUrl: t.database.listenUrl });
     extraDatabases.push(database);
   }
   const worker = await startServer({ ...t.config, webhookDelivery: true, webhookPollMs: 200 }, database, 0);

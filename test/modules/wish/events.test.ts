@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
-import { Subscriber } from '../../helpers/subscriptions';
+import { Subscriber, whenSubscribed } from '../../helpers/subscriptions';
 import { makePartyMember, makeVolunteer, WISH_EVENTS, wishClient } from '../../helpers/wishes';
 
 let t: TestServer;
@@ -29,7 +29,6 @@ afterAll(async () => t?.close());
 
 type Event = { wishEvents: { cursor: string; transition: { action: string; fromStatus: string | null; toStatus: string; note: string | null; hours: string | null; actor: { subject: string; role: string } }; wish: { id: string; status: string; version: number; title: string; place: string | null } } };
 const actions = (events: Event[]) => events.map((e) => e.wishEvents.transition.action);
-const pause = (ms = 200) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function wholeLoop(title: string) {
   const { wish } = await api.submit(tokens.resident, { category: 'REPAIR', title, detail: '卫生间灯不亮' });
@@ -44,14 +43,15 @@ async function wholeLoop(title: string) {
 
 describe('wishEvents over graphql-ws', () => {
   test('the resident and the community receive every step in order, the claimant from the publication on, other members only the new open order, strangers nothing', async () => {
-    const resident = new Subscriber<Event>(t.wsClient(tokens.resident), WISH_EVENTS);
-    const community = new Subscriber<Event>(t.wsClient(tokens.secretary), WISH_EVENTS, { filter: { within: u.ids.community } });
-    const claimant = new Subscriber<Event>(t.wsClient(tokens.member), WISH_EVENTS);
-    const otherMember = new Subscriber<Event>(t.wsClient(tokens.otherMember), WISH_EVENTS);
-    const volunteer = new Subscriber<Event>(t.wsClient(tokens.volunteer), WISH_EVENTS, { filter: { actions: ['PUBLISH'] } });
-    const stranger = new Subscriber<Event>(t.wsClient(tokens.stranger), WISH_EVENTS);
-    const otherWorker = new Subscriber<Event>(t.wsClient(tokens.otherWorker), WISH_EVENTS);
-    await pause();
+    const [resident, community, claimant, otherMember, volunteer, stranger, otherWorker] = await whenSubscribed(t.server.events, 7, () => [
+      new Subscriber<Event>(t.wsClient(tokens.resident), WISH_EVENTS),
+      new Subscriber<Event>(t.wsClient(tokens.secretary), WISH_EVENTS, { filter: { within: u.ids.community } }),
+      new Subscriber<Event>(t.wsClient(tokens.member), WISH_EVENTS),
+      new Subscriber<Event>(t.wsClient(tokens.otherMember), WISH_EVENTS),
+      new Subscriber<Event>(t.wsClient(tokens.volunteer), WISH_EVENTS, { filter: { actions: ['PUBLISH'] } }),
+      new Subscriber<Event>(t.wsClient(tokens.stranger), WISH_EVENTS),
+      new Subscriber<Event>(t.wsClient(tokens.otherWorker), WISH_EVENTS),
+    ]);
 
     const id = await wholeLoop('灯坏了');
     const all = ['SUBMIT', 'PUBLISH', 'CLAIM', 'FULFIL', 'DISPUTE', 'FULFIL', 'CONFIRM'];
@@ -82,8 +82,7 @@ describe('wishEvents over graphql-ws', () => {
 
   test('a dropped subscriber resumes with `after`: exactly the missed steps, then live ones', async () => {
     const { wish } = await api.submit(tokens.resident, { category: 'DAILY_NEEDS', title: '想要一副老花镜', detail: '看报纸吃力' });
-    const first = new Subscriber<Event>(t.wsClient(tokens.resident), WISH_EVENTS, { filter: { wishId: wish.id } });
-    await pause();
+    const first = await whenSubscribed(t.server.events, 1, () => new Subscriber<Event>(t.wsClient(tokens.resident), WISH_EVENTS, { filter: { wishId: wish.id } }));
     await api.step('wishPublish', { id: wish.id }, tokens.secretary);
     const [seen] = await first.waitFor(1);
     first.stop();
