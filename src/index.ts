@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { demoTokens } from './auth/demo-tokens';
 import { loadConfig } from './config';
-import { migrateDatabase, openDatabase } from './db/client';
+import { openDatabase } from './db/client';
+import { migrateDatabase } from './db/migrate';
 import { logger } from './logger';
 import { isSeeded, seedDemoCity } from './seed/demo-city';
 import { startServer } from './server/server';
@@ -13,10 +14,10 @@ async function main(): Promise<void> {
     url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
     statementTimeoutMs: config.statementTimeoutMs,
   });
-  await migrateDatabase(database);
+  await migrateDatabase(database, config.personalDataKey);
   if (config.seedOnFirstStart && !(await isSeeded(database.db))) {
     logger.info({ scale: config.seedScale }, 'empty database: loading the demo city');
-    await seedDemoCity(database.db, { scale: config.seedScale });
+    await seedDemoCity(database.db, { scale: config.seedScale, personalDataKey: config.personalDataKey });
   }
   const server = await startServer(config, database);
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`;
