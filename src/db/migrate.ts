@@ -3,7 +3,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PersonalDataKey } from '../modules/audit/personal-data-key';
-import { sealPlaintextIdCards } from '../modules/grid/id-card-sealing';
+import { assertPersonalDataKeyOpens, sealPlaintextIdCards } from '../modules/grid/id-card-sealing';
 import { MIGRATIONS_FOLDER, rowsOf, type Database, type Queryable } from './client';
 
 /**
@@ -23,7 +23,8 @@ const MIGRATION_LOCK = 0x67726964;
  * (`drizzle.__drizzle_migrations`, so databases migrated by drizzle's migrator carry on), all in
  * one transaction with the steps of AFTER_MIGRATION: a failure anywhere leaves the database as it
  * was. Processes that start together (a rolling start) take turns on an advisory lock; the later
- * ones find nothing left to do.
+ * ones find nothing left to do. Last, a start with a key other than the one the stored numbers
+ * were sealed with is refused.
  */
 export async function migrateDatabase(database: Database, personalDataKey: PersonalDataKey): Promise<void> {
   const files = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
@@ -40,5 +41,6 @@ export async function migrateDatabase(database: Database, personalDataKey: Perso
       await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`);
       await AFTER_MIGRATION[entries[i].tag.replace(/^\d+_/, '')]?.(tx, personalDataKey);
     }
+    await assertPersonalDataKeyOpens(tx, personalDataKey);
   });
 }

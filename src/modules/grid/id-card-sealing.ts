@@ -3,6 +3,20 @@ import { rowsOf, type Queryable } from '../../db/client';
 import type { PersonalDataKey } from '../audit/personal-data-key';
 import { storedIdCard } from './identity';
 
+/**
+ * Refuses a key that does not open the numbers already stored: with another key, searches and
+ * duplicate checks would silently miss every registered person, and reveals would fail.
+ */
+export async function assertPersonalDataKeyOpens(db: Queryable, personalDataKey: PersonalDataKey): Promise<void> {
+  const [sample] = await rowsOf<{ sealed: string }>(db, sql`select id_card_encrypted as sealed from residents order by id limit 1`);
+  if (!sample) return;
+  try {
+    personalDataKey.open(sample.sealed);
+  } catch {
+    throw new Error('PERSONAL_DATA_KEY does not open the ID card numbers in this database: it is not the key they were sealed with');
+  }
+}
+
 /** Residents per read and per UPDATE: memory stays flat however many residents a city has. */
 const BATCH = 5_000;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,6 +142,11 @@ describe('starting this build on a database with plaintext ID card numbers', () 
     const [before] = await rowsOf<{ digest: string }>(database.db, snapshot);
     await migrateDatabase(database, TEST_PERSONAL_DATA_KEY);
     expect(await rowsOf<{ digest: string }>(database.db, snapshot)).toEqual([before]);
+  });
+
+  test('a start with another key is refused, and changes nothing', async () => {
+    const other = loadConfig({ NODE_ENV: 'test', PERSONAL_DATA_KEY: randomBytes(32).toString('base64') } as NodeJS.ProcessEnv).personalDataKey;
+    await expect(migrateDatabase(database, other)).rejects.toThrow(/PERSONAL_DATA_KEY does not open the ID card numbers in this database/);
   });
 
   test('the started API finds a converted resident by number and reveals the number', async () => {

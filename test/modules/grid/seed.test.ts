@@ -35,7 +35,7 @@ beforeAll(async () => {
   twin = wrapPglite((await database.pglite!.clone()) as PGlite);
   summary = await seedGrid(database.db, { scale: 1, personalDataKey: TEST_PERSONAL_DATA_KEY });
   twinSummary = await seedGrid(twin.db, { scale: 1, personalDataKey: TEST_PERSONAL_DATA_KEY });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await twin?.close();
