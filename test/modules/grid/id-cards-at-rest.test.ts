@@ -159,14 +159,16 @@ describe.runIf(onServer())('a duplicate that slips past the check (two clerks at
     const number = idCard('37160219850301004');
     const stored = { sealed: TEST_PERSONAL_DATA_KEY.seal(number), hash: TEST_PERSONAL_DATA_KEY.lookup(number), masked: maskIdCard(number) };
     // The other clerk's insert, not yet committed: the API's check cannot see it, its insert waits on the index.
-    const other = postgres(t.database.url!, { max: 1, onnotice: () => {} });
+    // Into another household, so that the API's lock on its household does not wait for this transaction.
+    // Two connections: the clerk's transaction, and one to watch the API's session.
+    const other = postgres(t.database.url!, { max: 2, onnotice: () => {} });
     try {
       const reserved = await other.reserve();
       await reserved`begin`;
       await reserved`insert into residents (district_id, street_id, community_id, grid_id, household_id, name, id_card_encrypted, id_card_hash, id_card_masked,
           gender, birth_date, registration)
         select district_id, street_id, community_id, grid_id, id, '另一位', ${stored.sealed}, ${stored.hash}, ${stored.masked}, 'FEMALE', '1985-03-01', 'REGISTERED'
-        from households where id = ${u.household.id}`;
+        from households where id = ${u.otherHousehold.id}`;
       const answer = t.gql(RESIDENT_CREATE, { input: { householdId: u.ids.household, name: '同时录入', idCardNumber: number, registration: 'REGISTERED' } }, worker);
       // Commit once the API's insert waits for this transaction: then the index, not the check, decides.
       for (;;) {
