@@ -7,6 +7,7 @@ import type { Context } from '../../context';
 import type { Queryable, Tx } from '../../db/client';
 import { OrderDirection, paginate, type Ordering, type PageArgs } from '../../graphql/connection';
 import { badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import type { PersonalDataKey } from '../audit/personal-data-key';
 import { ringContainsRing, ringFromGeoJSON } from './geometry';
 import type * as In from './grid.inputs';
 import { ResidentOrderField, UnitOrderField } from './grid.inputs';
@@ -22,7 +23,6 @@ import {
 } from './grid.tables';
 import type { GridLevel } from './grid.types';
 import { checkIdCard, idCardHash, isMainlandMobile, normaliseIdCard, storedIdCard } from './identity';
-import type { PersonalDataKey } from '../audit/personal-data-key';
 
 
 /** An array literal of tags; only the enum's own values can reach the SQL. */
