@@ -11,7 +11,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Unit } from '../src/auth/viewer';
 import { loadConfig } from '../src/config';
-import { migrateDatabase, openDatabase, type Db } from '../src/db/client';
+import { openDatabase, type Db } from '../src/db/client';
+import { migrateDatabase } from '../src/db/migrate';
 import { communities, streets } from '../src/modules/grid/grid.tables';
 import { importLedger } from '../src/modules/import/import.service';
 import { formatOfFile, isError } from '../src/modules/import/ledger.read';
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
-    await migrateDatabase(database);
+    await migrateDatabase(database, config.personalDataKey);
     const unit = await unitOf(database.db, args.street, args.community);
     if (typeof unit === 'string') {
       console.error(unit);
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
     const started = performance.now();
     const report = await importLedger(
       database.db,
+      config.personalDataKey,
       { subject: `cli:${os.userInfo().username}`, role: 'CITY_ADMIN', unit },
       { name: path.basename(file), content: fs.readFileSync(file), format },
       { dryRun: args['dry-run'] },

@@ -5,7 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
-import { migrateDatabase, openDatabase } from '../src/db/client';
+import { openDatabase } from '../src/db/client';
+import { migrateDatabase } from '../src/db/migrate';
 import { seedDemoCity } from '../src/seed/demo-city';
 import { isSeeded } from '../src/seed/seeded';
 
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
   const target = config.databaseUrl ? redact(config.databaseUrl) : `embedded PGlite in ${config.dataDir}`;
   const database = await openDatabase({ url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
-    await migrateDatabase(database);
+    await migrateDatabase(database, config.personalDataKey);
     const { db } = database;
     if (await isSeeded(db)) {
       if (!args.reset) {
@@ -47,12 +48,12 @@ async function main(): Promise<number> {
       await db.execute(sql`drop schema public cascade`);
       await db.execute(sql`drop schema if exists drizzle cascade`);
       await db.execute(sql`create schema public`);
-      await migrateDatabase(database);
+      await migrateDatabase(database, config.personalDataKey);
       console.log('Emptied the database and migrated it again.');
     }
     console.log(`Seeding the demo city at scale ${scale} into ${target} …`);
     const started = performance.now();
-    const counts = await seedDemoCity(db, { scale });
+    const counts = await seedDemoCity(db, { scale, personalDataKey: config.personalDataKey });
     const seconds = (performance.now() - started) / 1000;
     const width = Math.max(...Object.keys(counts).map((k) => k.length));
     for (const [table, count] of Object.entries(counts)) {

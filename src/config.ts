@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEMO_PERSONAL_DATA_KEY, PersonalDataKey } from './modules/audit/personal-data-key';
 
 /** Every setting of the process, read once from the environment. README lists them all. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   dataDir: string;
   /** HS256 key of tokens; null when only a JWKS is configured (then no HS256 token is accepted). */
   jwtSecret: string | null;
+  /** Encrypts ID card numbers at rest and keys their lookup hashes (PERSONAL_DATA_KEY); the demo key outside production. */
+  personalDataKey: PersonalDataKey;
   /** The `iss` every token must carry; `issueToken` sets it. */
   jwtIssuer: string;
   /** The `aud` every token must name; `issueToken` sets it. */
@@ -108,6 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && jwtSecret !== null && jwtSecret.length < 32) {
     throw new Error('JWT_SECRET must have at least 32 characters in production: an HS256 key is guessed offline from any token');
   }
+  if (production && !env.PERSONAL_DATA_KEY) {
+    throw new Error('PERSONAL_DATA_KEY must be set in production: it encrypts the ID card numbers in the database');
+  }
+  const personalDataKey = PersonalDataKey.parse(env.PERSONAL_DATA_KEY || DEMO_PERSONAL_DATA_KEY);
+  if (production && personalDataKey.isDemo) {
+    throw new Error('PERSONAL_DATA_KEY must not be the demo key in production: that key is public');
+  }
   const persistedQueries = env.PERSISTED_QUERIES || 'apq';
   if (persistedQueries !== 'apq' && persistedQueries !== 'allowlist') {
     throw new Error(`PERSISTED_QUERIES must be "apq" or "allowlist", got "${persistedQueries}"`);
@@ -121,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     jwtSecret,
+    personalDataKey,
     jwtIssuer: env.JWT_ISSUER || DEFAULT_TOKEN_PARTY,
     jwtAudience: env.JWT_AUDIENCE || DEFAULT_TOKEN_PARTY,
     jwksUrl,

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { demoTokens } from './auth/demo-tokens';
 import { loadConfig } from './config';
-import { migrateDatabase, openDatabase } from './db/client';
+import { openDatabase } from './db/client';
+import { migrateDatabase } from './db/migrate';
 import { logger } from './logger';
 import { isSeeded } from './seed/seeded';
 import { startServer } from './server/server';
@@ -25,12 +26,12 @@ async function main(): Promise<void> {
     url: config.databaseUrl, listenUrl: config.databaseListenUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutSeconds: config.databaseConnectTimeoutSeconds, listenRetryMs: config.listenRetryMs,
     statementTimeoutMs: config.statementTimeoutMs,
   }));
-  await step('migrations', () => migrateDatabase(database));
+  await step('migrations', () => migrateDatabase(database, config.personalDataKey));
   if (config.seedOnFirstStart && !(await isSeeded(database.db))) {
     logger.info({ scale: config.seedScale }, 'empty database: loading the demo city');
     // Loaded only here: a start that finds its data never parses the seed or faker.
     const { seedDemoCity } = await import('./seed/demo-city');
-    await step('seed', () => seedDemoCity(database.db, { scale: config.seedScale }));
+    await step('seed', () => seedDemoCity(database.db, { scale: config.seedScale, personalDataKey: config.personalDataKey }));
   }
   const server = await step('server', () => startServer(config, database));
   const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`;

@@ -25,8 +25,9 @@ import { parseArgs } from 'node:util';
 import { Role } from '../../src/auth/roles';
 import { issueToken, type Unit } from '../../src/auth/viewer';
 import { chinaDate } from '../../src/calendar';
-import { DEMO_JWT_SECRET } from '../../src/config';
-import { migrateDatabase, openDatabase, rowsOf, type Database } from '../../src/db/client';
+import { DEMO_JWT_SECRET, loadConfig } from '../../src/config';
+import { openDatabase, rowsOf, type Database } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
 import { fromGlobalId, toGlobalId } from '../../src/graphql/ids';
 import { communities, streets } from '../../src/modules/grid/grid.tables';
 import { activities, activitySignups, bankAccounts, ledgerEntries, ledgerMovements, redemptions } from '../../src/modules/volunteer/volunteer.tables';
@@ -623,7 +624,7 @@ async function seededDatabase(pg: PostgresServer, name: string, scale: number): 
   await admin.close();
   const databaseUrl = pg.urlOf(name);
   const database = await openDatabase({ url: databaseUrl, poolSize: 2 });
-  await migrateDatabase(database);
+  await migrateDatabase(database, loadConfig().personalDataKey);
   try {
     await database.db.execute(sql`create extension if not exists pg_stat_statements`);
   } catch {
@@ -631,7 +632,7 @@ async function seededDatabase(pg: PostgresServer, name: string, scale: number): 
   }
   log(`seeding the demo city (scale ${scale})`);
   const started = now();
-  const counts = await seedDemoCity(database.db, { scale });
+  const counts = await seedDemoCity(database.db, { scale, personalDataKey: loadConfig().personalDataKey });
   const seconds = (now() - started) / 1000;
   await database.db.execute(sql`analyze`);
   return { database, seeded: { scale, seconds, counts, databaseUrl } };

@@ -23,8 +23,9 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { Role } from '../../src/auth/roles';
 import { issueToken } from '../../src/auth/viewer';
-import { DEMO_JWT_SECRET } from '../../src/config';
-import { migrateDatabase, openDatabase, rowsOf, type Database } from '../../src/db/client';
+import { DEMO_JWT_SECRET, loadConfig } from '../../src/config';
+import { openDatabase, rowsOf, type Database } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
 import { fromGlobalId } from '../../src/graphql/ids';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { gql, log, machineJiffies, now, percentile, perConnection, sleep, spawnApi, stopApi } from './harness';
@@ -559,9 +560,9 @@ async function main(): Promise<number> {
     const databaseUrl = pg.urlOf('bench');
     const database = await openDatabase({ url: databaseUrl, poolSize: 2 });
     try {
-      await migrateDatabase(database);
+      await migrateDatabase(database, loadConfig().personalDataKey);
       log('seeding the demo city (scale 1)');
-      await seedDemoCity(database.db, { scale: 1 });
+      await seedDemoCity(database.db, { scale: 1, personalDataKey: loadConfig().personalDataKey });
       const [{ version: pgVersion }] = await rowsOf<{ version: string }>(database.db, sql`select version()`);
       return await runModes(pg, database, databaseUrl, options, deadline, pgVersion, watchdog);
     } finally {

@@ -25,8 +25,9 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { Role } from '../../src/auth/roles';
 import { issueToken } from '../../src/auth/viewer';
-import { DEMO_JWT_SECRET } from '../../src/config';
-import { migrateDatabase, openDatabase } from '../../src/db/client';
+import { DEMO_JWT_SECRET, loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { generateLedger } from '../generate-ledger';
 import { log, machineJiffies, now, perConnection, ROOT, sleep, spawnApi, stopApi, type ApiProcess } from './harness';
@@ -163,11 +164,11 @@ interface SeedResult {
 async function seed(url: string, scale: number): Promise<SeedResult> {
   const database = await openDatabase({ url, poolSize: 4 });
   try {
-    await migrateDatabase(database);
+    await migrateDatabase(database, loadConfig().personalDataKey);
     log(`seeding the demo city at scale ${scale}`);
     const before = machineJiffies();
     const started = now();
-    const counts = await seedDemoCity(database.db, { scale });
+    const counts = await seedDemoCity(database.db, { scale, personalDataKey: loadConfig().personalDataKey });
     const seconds = (now() - started) / 1000;
     const after = machineJiffies();
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);

@@ -4,9 +4,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { Logger } from 'drizzle-orm/logger';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
@@ -146,15 +144,6 @@ export function wrapPglite(pglite: PGlite): Database {
     },
     close: () => pglite.close(),
   };
-}
-
-export async function migrateDatabase(database: Database): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER };
-  if (database.driver === 'pglite') {
-    await migratePglite(database.db as never, config);
-  } else {
-    await migratePostgres(database.db as never, config);
-  }
 }
 
 /** Rows of a raw statement, whichever driver runs it (postgres.js answers an array, PGlite `{ rows }`). */

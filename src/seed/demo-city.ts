@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../db/client';
 import { inTransaction } from '../db/transaction';
+import type { PersonalDataKey } from '../modules/audit/personal-data-key';
 import { seedAppraisal } from '../modules/appraisal/appraisal.seed';
 import { seedGrid } from '../modules/grid/grid.seed';
 import { seedIncidents } from '../modules/incident/incident.seed';
@@ -17,6 +18,8 @@ import { seedWishes } from '../modules/wish/wish.seed';
 export interface DemoCityOptions {
   /** 1 ≈ 5,000 residents; 60 ≈ 300,000. */
   scale: number;
+  /** PERSONAL_DATA_KEY, which seals the residents' ID card numbers. */
+  personalDataKey: PersonalDataKey;
 }
 
 export async function seedDemoCity(db: Queryable, options: DemoCityOptions): Promise<Record<string, number>> {

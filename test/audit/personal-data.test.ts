@@ -31,7 +31,7 @@ beforeAll(async () => {
     auditor: await t.token(Role.AUDITOR, undefined, 'pd-auditor'),
   };
   await t.database.db.update(residents).set({ phone: '13612340001' }).where(eq(residents.id, u.resident.id));
-  [whole] = await t.database.db.select({ idCardNumber: residents.idCardNumber, phone: residents.phone }).from(residents).where(eq(residents.id, u.resident.id));
+  whole = { idCardNumber: u.resident.idCardNumber, phone: '13612340001' };
 });
 afterAll(async () => t?.close());
 

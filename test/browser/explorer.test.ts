@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, WebSocket as PageSocket } from 'playwright-core';
@@ -9,6 +10,7 @@ import { incidentClient } from '../helpers/incidents';
 import { Role, startTestServer, type TestServer } from '../helpers/server';
 
 const SECRET = 'production-test-secret-of-more-than-32-characters';
+const PERSONAL_DATA_KEY = randomBytes(32).toString('base64');
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
 let t: TestServer;
@@ -90,8 +92,8 @@ describe('GET / over HTTP', () => {
   test('EXPLORER: on by default, off in production unless EXPLORER=true', () => {
     expect(loadConfig({ NODE_ENV: 'development' } as NodeJS.ProcessEnv).explorer).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development', EXPLORER: 'false' } as NodeJS.ProcessEnv).explorer).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET } as NodeJS.ProcessEnv).explorer).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, EXPLORER: 'true' } as NodeJS.ProcessEnv).explorer).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PERSONAL_DATA_KEY } as NodeJS.ProcessEnv).explorer).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PERSONAL_DATA_KEY, EXPLORER: 'true' } as NodeJS.ProcessEnv).explorer).toBe(true);
   });
 });
 
@@ -100,8 +102,8 @@ describe('GET / on servers set otherwise', () => {
   let openInProduction: TestServer;
   let ownSecret: TestServer;
   beforeAll(async () => {
-    closedInProduction = await startTestServer({ ...loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET } as NodeJS.ProcessEnv) });
-    openInProduction = await startTestServer({ ...loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, EXPLORER: 'true' } as NodeJS.ProcessEnv) });
+    closedInProduction = await startTestServer({ ...loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PERSONAL_DATA_KEY } as NodeJS.ProcessEnv) });
+    openInProduction = await startTestServer({ ...loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PERSONAL_DATA_KEY, EXPLORER: 'true' } as NodeJS.ProcessEnv) });
     ownSecret = await startTestServer({ jwtSecret: 'a-development-secret-that-is-not-the-demo-one' });
   });
   afterAll(async () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Role } from '../../src/auth/roles';
 import { issueToken } from '../../src/auth/viewer';
 import { loadConfig, type Config } from '../../src/config';
-import { migrateDatabase, openDatabase, rowsOf, type Database } from '../../src/db/client';
+import { openDatabase, rowsOf, type Database } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
 import { inTransaction } from '../../src/db/transaction';
 import { reportIncident } from '../../src/modules/incident/incident.service';
 import { seedDemoCity } from '../../src/seed/demo-city';
@@ -136,8 +137,8 @@ describe.runIf(onServer() && bin !== null)('a database restart under load (Postg
       databaseConnectTimeoutSeconds: 2,
     };
     database = await openDatabase({ url: cluster.url, poolSize: 8, connectTimeoutSeconds: 2, listenRetryMs: config.listenRetryMs });
-    await migrateDatabase(database);
-    await seedDemoCity(database.db, { scale: 1 });
+    await migrateDatabase(database, config.personalDataKey);
+    await seedDemoCity(database.db, { scale: 1, personalDataKey: config.personalDataKey });
     writer = await openDatabase({ url: cluster.url, poolSize: 2, connectTimeoutSeconds: 2 });
     u = await demoUnits(database.db);
     server = await startServer(config, database, 0);

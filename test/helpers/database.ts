@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { loadConfig } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/client';
 import { templateOf, withDatabase } from './database-url';
 
 export const onServer = () => inject('serverUrl') !== '';
+
+/** The key test servers run with (a test config's, the demo key): the seeded template is sealed with it. */
+export const TEST_PERSONAL_DATA_KEY = loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv).personalDataKey;
 
 /**
  * A private copy of the seeded demo city for one test file: PGlite from the dump, or a server

@@ -2,6 +2,10 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client';
 import { toGlobalId } from '../../src/graphql/ids';
 import { buildings, communities, grids, households, residents, streets } from '../../src/modules/grid/grid.tables';
+import { TEST_PERSONAL_DATA_KEY } from './database';
+
+/** A residents row with its ID card number opened, as a test that types it in needs it. */
+const opened = (row: typeof residents.$inferSelect) => ({ ...row, idCardNumber: TEST_PERSONAL_DATA_KEY.open(row.idCardEncrypted) });
 
 /** Units of the seeded demo city that tests act on: the first of each, and one elsewhere. */
 export async function demoUnits(db: Db) {
@@ -16,7 +20,8 @@ export async function demoUnits(db: Db) {
   const [resident] = await db.select().from(residents).where(eq(residents.householdId, household.id)).orderBy(asc(residents.id)).limit(1);
   const [outsider] = await db.select().from(residents).where(eq(residents.householdId, otherHousehold.id)).limit(1);
   return {
-    street, otherStreet, community, level2, otherLevel2, micro, building, household, otherHousehold, resident, outsider,
+    street, otherStreet, community, level2, otherLevel2, micro, building, household, otherHousehold,
+    resident: opened(resident), outsider: opened(outsider),
     ids: {
       street: toGlobalId('Street', street.id),
       otherStreet: toGlobalId('Street', otherStreet.id),

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { migrateDatabase, openDatabase } from '../../src/db/client';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/client';
+import { migrateDatabase } from '../../src/db/migrate';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { runPrefix, templateOf, withDatabase } from './database-url';
 
@@ -32,6 +34,8 @@ declare module 'vitest' {
  * connections to it open and a database with connections cannot be copied.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // A test config's key (test/helpers/database.ts cannot be imported here: it needs vitest's inject).
+  const { personalDataKey } = loadConfig({ NODE_ENV: 'test' } as NodeJS.ProcessEnv);
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const serverListenUrl = process.env.TEST_DATABASE_LISTEN_URL ?? '';
@@ -42,8 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.unsafe(`drop database if exists ${template} with (force)`);
     await admin.unsafe(`create database ${template}`);
     const database = await openDatabase({ url: withDatabase(direct, template), poolSize: 2 });
-    await migrateDatabase(database);
-    await seedDemoCity(database.db, { scale: 1 });
+    await migrateDatabase(database, personalDataKey);
+    await seedDemoCity(database.db, { scale: 1, personalDataKey });
     await database.close();
     project.provide('serverUrl', serverUrl);
     project.provide('serverListenUrl', serverListenUrl);
@@ -56,8 +60,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
   }
   const database = await openDatabase({});
-  await migrateDatabase(database);
-  await seedDemoCity(database.db, { scale: 1 });
+  await migrateDatabase(database, personalDataKey);
+  await seedDemoCity(database.db, { scale: 1, personalDataKey });
   const dump = await database.pglite!.dumpDataDir('none');
   await database.close();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-test-'));

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { DEMO_JWT_SECRET, loadConfig } from '../../src/config';
+import { DEMO_PERSONAL_DATA_KEY } from '../../src/modules/audit/personal-data-key';
 import { DEMO_API_KEY } from '../../src/modules/integrator/integrator.keys';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { overSocket } from '../helpers/over-socket';
 
 const SECRET = 'production-test-secret-of-more-than-32-characters';
-const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET } as NodeJS.ProcessEnv);
+const PERSONAL_DATA_KEY = randomBytes(32).toString('base64');
+const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PERSONAL_DATA_KEY } as NodeJS.ProcessEnv);
 
 let t: TestServer;
 
@@ -21,16 +24,29 @@ interface Body {
 
 test('production settings: introspection off unless INTROSPECTION=true, stack traces and suggestions off', () => {
   expect(production).toMatchObject({ production: true, introspection: false });
-  expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, INTROSPECTION: 'true' } as NodeJS.ProcessEnv).introspection).toBe(true);
+  expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PERSONAL_DATA_KEY, INTROSPECTION: 'true' } as NodeJS.ProcessEnv).introspection).toBe(true);
   expect(loadConfig({ NODE_ENV: 'development' } as NodeJS.ProcessEnv).introspection).toBe(true);
 });
 
 test('production refuses to start with the demo secret, no secret or a short one; a JWKS alone is enough', () => {
-  expect(() => loadConfig({ NODE_ENV: 'production' } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET \(or JWKS_URL alone\) must be set/);
-  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET is the demo secret.*production refuses it/);
-  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET, JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv)).toThrow(/demo secret/);
-  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short-secret' } as NodeJS.ProcessEnv)).toThrow(/at least 32 characters/);
-  expect(loadConfig({ NODE_ENV: 'production', JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv).jwtSecret).toBeNull();
+  expect(() => loadConfig({ NODE_ENV: 'production', PERSONAL_DATA_KEY } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET \(or JWKS_URL alone\) must be set/);
+  expect(() => loadConfig({ NODE_ENV: 'production', PERSONAL_DATA_KEY, JWT_SECRET: DEMO_JWT_SECRET } as NodeJS.ProcessEnv)).toThrow(/JWT_SECRET is the demo secret.*production refuses it/);
+  expect(() => loadConfig({ NODE_ENV: 'production', PERSONAL_DATA_KEY, JWT_SECRET: DEMO_JWT_SECRET, JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv)).toThrow(/demo secret/);
+  expect(() => loadConfig({ NODE_ENV: 'production', PERSONAL_DATA_KEY, JWT_SECRET: 'short-secret' } as NodeJS.ProcessEnv)).toThrow(/at least 32 characters/);
+  expect(loadConfig({ NODE_ENV: 'production', PERSONAL_DATA_KEY, JWKS_URL: 'https://idp.example.gov.cn/jwks' } as NodeJS.ProcessEnv).jwtSecret).toBeNull();
+});
+
+test('production refuses to start without PERSONAL_DATA_KEY, with the demo key or a malformed one; development has the demo key', () => {
+  const env = (key?: string) => ({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...(key === undefined ? {} : { PERSONAL_DATA_KEY: key }) }) as NodeJS.ProcessEnv;
+  expect(() => loadConfig(env())).toThrow(/PERSONAL_DATA_KEY must be set in production/);
+  expect(() => loadConfig(env(DEMO_PERSONAL_DATA_KEY))).toThrow(/PERSONAL_DATA_KEY must not be the demo key/);
+  expect(() => loadConfig(env(Buffer.from(DEMO_PERSONAL_DATA_KEY, 'base64').toString('hex')))).toThrow(/demo key/);
+  for (const malformed of ['too-short', randomBytes(16).toString('base64'), randomBytes(31).toString('hex'), 'g'.repeat(64)]) {
+    // The message names the setting, never the value: a failed start is logged.
+    expect(() => loadConfig(env(malformed)), malformed).toThrow(/^PERSONAL_DATA_KEY must be 32 random bytes, as 64 hex digits or base64 \(openssl rand -base64 32\)$/);
+  }
+  expect(loadConfig(env(randomBytes(32).toString('hex'))).personalDataKey.isDemo).toBe(false);
+  expect(loadConfig({ NODE_ENV: 'development' } as NodeJS.ProcessEnv).personalDataKey.isDemo).toBe(true);
 });
 
 test('the demo API key is refused in production, and nothing runs', async () => {

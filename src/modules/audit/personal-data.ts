@@ -18,8 +18,8 @@ export interface PersonalDataSource<T> {
   subjectType: PersonalDataSubject;
   /** `select <id> as id, <whole values> from …` of the given keys, limited to rows the viewer may read. */
   readable(ctx: Context, keys: readonly number[]): SQL;
-  /** The row of `readable` as served. */
-  map(row: Record<string, unknown>): T;
+  /** The row of `readable` as served (encrypted values opened with the context's key). */
+  map(row: Record<string, unknown>, ctx: Context): T;
 }
 
 /**
@@ -68,7 +68,7 @@ export function revealPersonalData<T>(ctx: Context, source: PersonalDataSource<T
           select ${viewer.subject}, ${viewer.role}, ${source.subjectType}, id, ${why} from readable
         )
         select * from readable`);
-      const byId = new Map(rows.map((row) => [Number(row.id), source.map(row)]));
+      const byId = new Map(rows.map((row) => [Number(row.id), source.map(row, ctx)]));
       return keys.map((k) => byId.get(k) ?? null);
     })
     .load(key);

@@ -74,6 +74,9 @@ export class ResidentFilter {
   @Field(() => String, { nullable: true, description: 'Name contains this text.' })
   nameContains?: string;
 
+  @Field(() => String, { nullable: true, description: 'Exactly this ID card number (公民身份号码, 18 characters; x and X alike). Only whole numbers are found: the numbers are stored encrypted.' })
+  idCardNumber?: string;
+
   @Field(() => DateScalar, { nullable: true, description: 'Born on or after this date.' })
   bornFrom?: string;
 

@@ -11,7 +11,7 @@ import {
   buildings, communities, districts, grids, households, residents, staffAssignments, staffMembers, streets,
 } from './grid.tables';
 import { BUILDING_READERS, HOUSEHOLD_UNITS, RESIDENT_UNITS } from './grid.scope';
-import { maskIdCard, maskPhone } from './identity';
+import { maskPhone } from './identity';
 
 export type DistrictRow = typeof districts.$inferSelect;
 export type StreetRow = typeof streets.$inferSelect;
@@ -31,10 +31,11 @@ const gridNode = nodeMapper<GridRow>('Grid');
 export const asGrid = (row: GridRow) => ({ ...gridNode(row), boundary: ringToGeoJSON(row.boundary) });
 export const asBuilding = nodeMapper<BuildingRow>('Building');
 export const asHousehold = nodeMapper<HouseholdRow>('Household');
-const residentNode = nodeMapper<ResidentRow>('Resident');
-export const asResident = (row: ResidentRow) => ({
+const residentNode = nodeMapper<Omit<ResidentRow, 'idCardEncrypted' | 'idCardHash' | 'idCardMasked'>>('Resident');
+/** The sealed number and its hash stay behind: nothing that serves or forwards a node carries them. */
+export const asResident = ({ idCardEncrypted: _sealed, idCardHash: _hash, idCardMasked, ...row }: ResidentRow) => ({
   ...residentNode(row),
-  idCardNumber: maskIdCard(row.idCardNumber),
+  idCardNumber: idCardMasked,
   phone: row.phone === null ? null : maskPhone(row.phone),
 });
 export const asStaffMember = nodeMapper<StaffMemberRow>('StaffMember');
@@ -111,9 +112,9 @@ export function staffOfGrid(ctx: Context, gridKey: number) {
 /** Whole ID numbers and phones of the residents the viewer may read (the access log is written by revealPersonalData). */
 export const RESIDENT_PERSONAL_DATA: PersonalDataSource<{ idCardNumber: string; phone: string | null }> = {
   subjectType: 'Resident',
-  readable: (ctx, keys) => sql`select ${residents.id} as id, ${residents.idCardNumber} as id_card_number, ${residents.phone} as phone
+  readable: (ctx, keys) => sql`select ${residents.id} as id, ${residents.idCardEncrypted} as id_card_encrypted, ${residents.phone} as phone
     from ${residents} where ${and(inArray(residents.id, [...keys]), scopeCondition(ctx.viewer, RESIDENT_UNITS))}`,
-  map: (row) => ({ idCardNumber: row.id_card_number as string, phone: row.phone as string | null }),
+  map: (row, ctx) => ({ idCardNumber: ctx.config.personalDataKey.open(row.id_card_encrypted as string), phone: row.phone as string | null }),
 };
 
 export function personalDataOf(ctx: Context, residentKey: number, reason: string) {

@@ -280,12 +280,12 @@ export class GridMutationResolver {
 
   @Mutation(() => T.ResidentPayload, { description: 'Record a resident in a household.' })
   residentCreate(@Arg('input', () => In.ResidentCreateInput, { description: 'Household, identity and tags of the new resident (居民).' }) input: In.ResidentCreateInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, 'resident', input, (tx) => service.createResident(tx, ctx.viewer, input));
+    return runMutation(ctx, 'resident', input, (tx) => service.createResident(tx, ctx.viewer, ctx.config.personalDataKey, input));
   }
 
   @Mutation(() => T.ResidentPayload, { description: 'Correct a resident, or move them to another household.' })
   residentUpdate(@Arg('id', () => ID, { description: 'The resident to correct or move.' }) id: string, @Arg('input', () => In.ResidentUpdateInput, { description: 'The corrections to the resident.' }) input: In.ResidentUpdateInput, @Ctx() ctx: Context) {
-    return runMutation(ctx, 'resident', input, (tx) => service.updateResident(tx, ctx.viewer, id, input));
+    return runMutation(ctx, 'resident', input, (tx) => service.updateResident(tx, ctx.viewer, ctx.config.personalDataKey, id, input));
   }
 
   @Mutation(() => T.StaffAssignmentPayload, { description: 'Assign a person to a role in a grid.' })

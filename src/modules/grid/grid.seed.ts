@@ -3,7 +3,8 @@
  * buildings → households → residents, and the grid staff.
  *
  * Deterministic: the same scale always gives the same rows, byte for byte (a fixed faker
- * seed, an own seeded PRNG, a fixed reference date and fixed timestamps). Ids are assigned
+ * seed, an own seeded PRNG, a fixed reference date and fixed timestamps), except the
+ * encrypted ID card numbers, sealed with random IVs (their hashes and masks are the same). Ids are assigned
  * here and rows go in by chunks; the id sequences are moved past them at the end.
  * Expects empty grid tables.
  */
@@ -13,6 +14,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client';
 import type { Ring } from '../../db/columns';
 import { PeopleFactory, type Gender } from '../../seed/people';
+import type { PersonalDataKey } from '../audit/personal-data-key';
+import { storedIdCard } from './identity';
 import {
   buildings, communities, districts, grids, households, residentTag, residents, staffAssignments, staffMembers,
   staffRole, streets,
@@ -21,6 +24,8 @@ import {
 export interface GridSeedOptions {
   /** 1 ≈ 3 streets, 156 grids, 2,000 households, 5,000 residents; the rest grows linearly. */
   scale: number;
+  /** Seals the residents' ID card numbers, as the API does. */
+  personalDataKey: PersonalDataKey;
 }
 
 export interface GridSeedSummary {
@@ -41,7 +46,7 @@ export const SEED_REFERENCE_DATE = '2026-11-01';
 export const SEED_TIMESTAMP = new Date('2026-11-01T00:00:00+08:00');
 const FAKER_SEED = 20261101;
 const PRNG_SEED = 0x9e3779b9;
-/** Rows per insert statement: residents have 16 columns, so at most 16,000 parameters. */
+/** Rows per insert statement: residents have 18 columns, so at most 18,000 parameters. */
 const CHUNK = 1000;
 
 const STREETS_PER_SCALE = 3;
@@ -421,6 +426,7 @@ export async function seedGrid(db: Queryable, options: GridSeedOptions): Promise
           rect: sliceLat(streetRect, c, COMMUNITIES_PER_STREET),
           instructorId,
           region: info.code,
+          personalDataKey: options.personalDataKey,
         });
       }
     }
@@ -483,6 +489,7 @@ interface CommunityPlan {
   instructorId: number;
   /** The district's own region code, for registered residents' ID cards. */
   region: string;
+  personalDataKey: PersonalDataKey;
 }
 
 function seedCommunity(plan: CommunityPlan): void {
@@ -556,7 +563,7 @@ function seedBuilding(plan: CommunityPlan, gridId: number, compoundAddress: stri
   buildingId: number;
   head: { name: string; phone: string } | undefined;
 } {
-  const { batch, ids, people, rng, chain } = plan;
+  const { batch, ids, people, rng, chain, personalDataKey } = plan;
   const buildingId = ids.next('buildings');
   const floors = rng.chance(0.6) ? rng.int(4, 7) : rng.int(8, 18);
   const units = floors > 7 ? rng.int(1, 2) : rng.int(2, 3);
@@ -601,7 +608,7 @@ function seedBuilding(plan: CommunityPlan, gridId: number, compoundAddress: stri
       const name = m.surname + people.givenName(m.gender, m.age);
       batch.residents.push({
         id: ids.next('residents'), ...chain, gridId, householdId, name,
-        idCardNumber: people.idCard(ownRegion, birthDate, m.gender), phone, gender: m.gender, birthDate,
+        ...storedIdCard(personalDataKey, people.idCard(ownRegion, birthDate, m.gender)), phone, gender: m.gender, birthDate,
         registration: floating ? 'FLOATING' : 'REGISTERED', tags, householder: m.householder, ...stamps,
       });
       if (!head && phone && !floating && m.age >= 30 && m.age <= 72) head = { name, phone };

@@ -6,7 +6,8 @@ import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../context';
 import type { Queryable, Tx } from '../../db/client';
 import { OrderDirection, paginate, type Ordering, type PageArgs } from '../../graphql/connection';
-import { keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import { badUserInput, keyOf, refuse, userError, UserErrorCode, UserErrors, type UserError } from '../../graphql/errors';
+import type { PersonalDataKey } from '../audit/personal-data-key';
 import { ringContainsRing, ringFromGeoJSON } from './geometry';
 import type * as In from './grid.inputs';
 import { ResidentOrderField, UnitOrderField } from './grid.inputs';
@@ -21,7 +22,7 @@ import {
   buildings, communities, districts, grids, households, residents, residentTag, staffAssignments, staffMembers, streets,
 } from './grid.tables';
 import type { GridLevel } from './grid.types';
-import { checkIdCard, isMainlandMobile } from './identity';
+import { checkIdCard, idCardHash, isMainlandMobile, normaliseIdCard, storedIdCard } from './identity';
 
 
 /** An array literal of tags; only the enum's own values can reach the SQL. */
@@ -105,6 +106,13 @@ export function listHouseholds(ctx: Context, args: In.HouseholdsArgs) {
   });
 }
 
+/** The lookup hash of a searched ID card number; a mistyped one is refused with the reason, as a form would show it. */
+function exactIdCard(ctx: Context, value: string): string {
+  const check = checkIdCard(normaliseIdCard(value));
+  if (!check.ok) throw badUserInput(`filter.idCardNumber: ${check.message}`, 'filter');
+  return idCardHash(ctx.config.personalDataKey, value);
+}
+
 export function listResidents(ctx: Context, args: In.ResidentsArgs) {
   const f = args.filter;
   const direction = args.orderBy?.direction ?? OrderDirection.ASC;
@@ -122,6 +130,7 @@ export function listResidents(ctx: Context, args: In.ResidentsArgs) {
       f?.registration ? eq(residents.registration, f.registration) : undefined,
       f?.gender ? eq(residents.gender, f.gender) : undefined,
       contains(residents.name, f?.nameContains),
+      f?.idCardNumber ? eq(residents.idCardHash, exactIdCard(ctx, f.idCardNumber)) : undefined,
       f?.bornFrom ? sql`${residents.birthDate} >= ${f.bornFrom}` : undefined,
       f?.bornTo ? sql`${residents.birthDate} <= ${f.bornTo}` : undefined,
     ),
@@ -454,7 +463,7 @@ interface IdentityInput {
 function checkIdentity(input: IdentityInput, required: boolean): { gender?: 'MALE' | 'FEMALE'; birthDate?: string } {
   const errors: UserError[] = [];
   let facts: { gender?: 'MALE' | 'FEMALE'; birthDate?: string } = {};
-  const idCard = input.idCardNumber?.trim().toUpperCase();
+  const idCard = input.idCardNumber ? normaliseIdCard(input.idCardNumber) : undefined;
   if (idCard) {
     const check = checkIdCard(idCard);
     if (!check.ok) errors.push(userError(['input', 'idCardNumber'], UserErrorCode.INVALID, check.message));
@@ -477,8 +486,8 @@ function checkIdentity(input: IdentityInput, required: boolean): { gender?: 'MAL
   return facts;
 }
 
-async function assertIdCardFree(tx: Tx, idCardNumber: string, except?: number): Promise<void> {
-  const [taken] = await tx.select({ id: residents.id }).from(residents).where(eq(residents.idCardNumber, idCardNumber));
+async function assertIdCardFree(tx: Tx, hash: string, except?: number): Promise<void> {
+  const [taken] = await tx.select({ id: residents.id }).from(residents).where(eq(residents.idCardHash, hash));
   if (taken && taken.id !== except) {
     refuse(['input', 'idCardNumber'], UserErrorCode.DUPLICATE, 'A resident with this ID card number is already recorded.');
   }
@@ -500,29 +509,30 @@ async function householdForChange(tx: Tx, viewer: Viewer, id: string, field: str
 
 const DUPLICATE_ID_CARD = 'A resident with this ID card number is already recorded.';
 
-export async function createResident(tx: Tx, viewer: Viewer, input: In.ResidentCreateInput) {
+export async function createResident(tx: Tx, viewer: Viewer, personalDataKey: PersonalDataKey, input: In.ResidentCreateInput) {
   const facts = checkIdentity(input, true);
   const household = await householdForChange(tx, viewer, input.householdId, ['input', 'householdId']);
-  const idCardNumber = input.idCardNumber.trim().toUpperCase();
-  await assertIdCardFree(tx, idCardNumber);
+  const idCard = storedIdCard(personalDataKey, input.idCardNumber);
+  await assertIdCardFree(tx, idCard.idCardHash);
   if (input.householder) await assertOneHouseholder(tx, household.id);
   const [row] = await unique(tx.insert(residents).values({
     districtId: household.districtId, streetId: household.streetId, communityId: household.communityId, gridId: household.gridId,
-    householdId: household.id, name: input.name.trim(), idCardNumber, phone: input.phone?.trim() || null,
+    householdId: household.id, name: input.name.trim(), ...idCard, phone: input.phone?.trim() || null,
     gender: facts.gender!, birthDate: facts.birthDate!, registration: input.registration,
     tags: [...new Set(input.tags)], householder: input.householder,
   }).returning(), ['input', 'idCardNumber'], DUPLICATE_ID_CARD);
   return asResident(row);
 }
 
-export async function updateResident(tx: Tx, viewer: Viewer, id: string, input: In.ResidentUpdateInput) {
+export async function updateResident(tx: Tx, viewer: Viewer, personalDataKey: PersonalDataKey, id: string, input: In.ResidentUpdateInput) {
   const key = keyOf(id, 'Resident', ['id']);
   const resident = await visible(viewer, (s) => tx.select().from(residents).where(and(eq(residents.id, key), s)), RESIDENT_UNITS, ['id'], 'resident');
   await assertMayChange(tx, viewer, resident, ['id']);
   const facts = checkIdentity(input, false);
   const household = input.householdId ? await householdForChange(tx, viewer, input.householdId, ['input', 'householdId']) : null;
-  const idCardNumber = input.idCardNumber?.trim().toUpperCase() ?? resident.idCardNumber;
-  if (idCardNumber !== resident.idCardNumber) await assertIdCardFree(tx, idCardNumber, resident.id);
+  // A number sealed again gets a new IV: re-seal only a number that changed, so an unchanged one keeps its stored text.
+  const idCard = input.idCardNumber && idCardHash(personalDataKey, input.idCardNumber) !== resident.idCardHash ? storedIdCard(personalDataKey, input.idCardNumber) : null;
+  if (idCard) await assertIdCardFree(tx, idCard.idCardHash, resident.id);
   const householder = input.householder ?? resident.householder;
   const householdId = household?.id ?? resident.householdId;
   if (householder) await assertOneHouseholder(tx, householdId, resident.id);
@@ -530,7 +540,7 @@ export async function updateResident(tx: Tx, viewer: Viewer, id: string, input: 
   const [row] = await unique(tx.update(residents).set({
     districtId: place.districtId, streetId: place.streetId, communityId: place.communityId, gridId: place.gridId, householdId,
     name: input.name?.trim() ?? resident.name,
-    idCardNumber,
+    ...idCard,
     gender: facts.gender ?? resident.gender,
     birthDate: facts.birthDate ?? resident.birthDate,
     phone: input.phone === undefined || input.phone === null ? resident.phone : input.phone.trim() || null,

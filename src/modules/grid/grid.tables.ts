@@ -117,7 +117,12 @@ export const residents = pgTable('residents', {
   gridId: gridRef().references(() => grids.id),
   householdId: integer('household_id').notNull().references(() => households.id),
   name: text('name').notNull(),
-  idCardNumber: text('id_card_number').notNull(),
+  /** The ID card number (公民身份号码), AES-256-GCM under PERSONAL_DATA_KEY: the database never holds it in the clear (PIPL art. 51). */
+  idCardEncrypted: text('id_card_encrypted').notNull(),
+  /** Keyed hash of the number: uniqueness and exact search, so a duplicate's error names only this hash. */
+  idCardHash: text('id_card_hash').notNull(),
+  /** `371***********0037`, what lists show without decrypting. */
+  idCardMasked: text('id_card_masked').notNull(),
   phone: text('phone'),
   gender: gender('gender').notNull(),
   birthDate: date('birth_date', { mode: 'string' }).notNull(),
@@ -126,7 +131,7 @@ export const residents = pgTable('residents', {
   householder: boolean('householder').notNull().default(false),
   ...timestamps(),
 }, (t) => [
-  uniqueIndex('residents_id_card_key').on(t.idCardNumber),
+  uniqueIndex('residents_id_card_hash_key').on(t.idCardHash),
   index('residents_household_idx').on(t.householdId),
   index('residents_grid_idx').on(t.gridId),
   index('residents_community_idx').on(t.communityId),

@@ -1,4 +1,5 @@
 /** Resident identity rules: GB 11643 ID card numbers and mainland mobile numbers. */
+import type { PersonalDataKey } from '../audit/personal-data-key';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -49,6 +50,28 @@ export function isMainlandMobile(value: string): boolean {
 export function maskIdCard(value: string): string {
   if (value.length < 8) return '*'.repeat(value.length);
   return value.slice(0, 3) + '*'.repeat(value.length - 7) + value.slice(-4);
+}
+
+/** The form an ID card number is compared and stored in: `x` and `X` are the same check character. */
+export function normaliseIdCard(value: string): string {
+  return value.trim().toUpperCase();
+}
+
+/** An ID card number as the residents table holds it. */
+export interface StoredIdCard {
+  idCardEncrypted: string;
+  idCardHash: string;
+  idCardMasked: string;
+}
+
+export function storedIdCard(key: PersonalDataKey, value: string): StoredIdCard {
+  const number = normaliseIdCard(value);
+  return { idCardEncrypted: key.seal(number), idCardHash: key.lookup(number), idCardMasked: maskIdCard(number) };
+}
+
+/** The hash an exact search by ID card number compares with. */
+export function idCardHash(key: PersonalDataKey, value: string): string {
+  return key.lookup(normaliseIdCard(value));
 }
 
 /** `138****5678` */

@@ -10,7 +10,9 @@ import { toGlobalId } from '../../graphql/ids';
 import { nodeMapper } from '../../graphql/node';
 import { AuditOutcome, type AuditVerdict } from '../audit/audit.outcome';
 import { audited } from '../audit/audit.service';
+import type { PersonalDataKey } from '../audit/personal-data-key';
 import { buildings, communities, grids, households, residents, streets } from '../grid/grid.tables';
+import { idCardHash, storedIdCard } from '../grid/identity';
 import { checkLedger, type HouseholdDraft, type PersonDraft } from './ledger.check';
 import { isError, LedgerProblemCode as Code, readLedger, type LedgerFormat, type LedgerProblem } from './ledger.read';
 import { templateHeader, type LedgerField } from './ledger.template';
@@ -89,14 +91,16 @@ function verdictOfImport(report: ImportReport): AuditVerdict {
  */
 export function uploadLedger(ctx: Context, file: LedgerFile, options: { dryRun: boolean }): Promise<ImportReport> {
   const args = { fileName: file.name, format: file.format, bytes: file.content.length, dryRun: options.dryRun };
-  return audited(ctx, 'Import.households', args, () => importLedger(ctx.db, importerOf(ctx.viewer), file, options), verdictOfImport);
+  return audited(ctx, 'Import.households', args, () => importLedger(ctx.db, ctx.config.personalDataKey, importerOf(ctx.viewer), file, options), verdictOfImport);
 }
 
 /**
  * Reads, checks and (unless a dry run or anything is wrong) imports a ledger in one
  * transaction; every run leaves its record with the report.
  */
-export async function importLedger(db: Queryable, importer: Importer, file: LedgerFile, options: { dryRun: boolean }): Promise<ImportReport> {
+export async function importLedger(
+  db: Queryable, personalDataKey: PersonalDataKey, importer: Importer, file: LedgerFile, options: { dryRun: boolean },
+): Promise<ImportReport> {
   const startedAt = new Date();
   const sheet = await readLedger(file.content, file.format);
   // Without the template's columns the rows cannot be read right; the file-level problem says it all.
@@ -110,7 +114,7 @@ export async function importLedger(db: Queryable, importer: Importer, file: Ledg
     const placed = await placeHouseholds(db, importer.unit, checked.households, header);
     problems.push(...placed.problems);
     plans = placed.plans;
-    problems.push(...(await registeredAlready(db, checked.people, header)));
+    problems.push(...(await registeredAlready(db, personalDataKey, checked.people, header)));
     problems.push(...householderConflicts(checked.people, plans, header));
   }
   problems.sort((a, b) => a.row - b.row);
@@ -128,7 +132,7 @@ export async function importLedger(db: Queryable, importer: Importer, file: Ledg
   }
   try {
     return await inTransaction(db, async (tx) => {
-      const created = await insertLedger(tx, checked.people, plans);
+      const created = await insertLedger(tx, personalDataKey, checked.people, plans);
       const [row] = await tx.insert(ledgerImports).values({ ...record, ...created, outcome: 'IMPORTED', problems, finishedAt: new Date() }).returning();
       return reportOf(row);
     });
@@ -238,12 +242,13 @@ async function placeHouseholds(db: Queryable, unit: Unit | null, drafts: Househo
   return { plans, problems };
 }
 
-async function registeredAlready(db: Queryable, people: PersonDraft[], header: (f: LedgerField) => string): Promise<LedgerProblem[]> {
+async function registeredAlready(db: Queryable, personalDataKey: PersonalDataKey, people: PersonDraft[], header: (f: LedgerField) => string): Promise<LedgerProblem[]> {
   if (people.length === 0) return [];
-  const taken = await rowsOf<{ idCardNumber: string }>(db, sql`
-    select id_card_number as "idCardNumber" from ${residents} where id_card_number in ${textList(people.map((p) => p.idCardNumber))}`);
-  const registered = new Set(taken.map((t) => t.idCardNumber));
-  return people.filter((p) => registered.has(p.idCardNumber)).map((p) => ({
+  const hashes = people.map((p) => idCardHash(personalDataKey, p.idCardNumber));
+  const taken = await rowsOf<{ hash: string }>(db, sql`
+    select id_card_hash as hash from ${residents} where id_card_hash in ${textList(hashes)}`);
+  const registered = new Set(taken.map((t) => t.hash));
+  return people.filter((_p, i) => registered.has(hashes[i])).map((p) => ({
     row: p.row, column: header('idCard'), code: Code.DUPLICATE_IN_DATABASE, message: 'A resident with this ID card number is already registered.',
   }));
 }
@@ -255,7 +260,7 @@ function householderConflicts(people: PersonDraft[], plans: Map<string, Househol
 }
 
 /** Multi-row INSERT … SELECT FROM json_to_recordset, a few thousand rows per statement, never row by row. */
-async function insertLedger(db: Queryable, people: PersonDraft[], plans: Map<string, HouseholdPlan>) {
+async function insertLedger(db: Queryable, personalDataKey: PersonalDataKey, people: PersonDraft[], plans: Map<string, HouseholdPlan>) {
   const fresh = [...new Set(plans.values())].filter((p) => p.id === null);
   for (let i = 0; i < fresh.length; i += BATCH) {
     const batch = fresh.slice(i, i + BATCH);
@@ -275,19 +280,22 @@ async function insertLedger(db: Queryable, people: PersonDraft[], plans: Map<str
   for (let i = 0; i < people.length; i += BATCH) {
     const rows = people.slice(i, i + BATCH).map((p) => {
       const plan = plans.get(p.householdKey)!;
+      const idCard = storedIdCard(personalDataKey, p.idCardNumber);
       return {
         district_id: plan.building.districtId, street_id: plan.building.streetId, community_id: plan.building.communityId, grid_id: plan.building.gridId,
-        household_id: plan.id, name: p.name, id_card_number: p.idCardNumber, phone: p.phone, gender: p.gender, birth_date: p.birthDate,
+        household_id: plan.id, name: p.name, id_card_encrypted: idCard.idCardEncrypted, id_card_hash: idCard.idCardHash, id_card_masked: idCard.idCardMasked,
+        phone: p.phone, gender: p.gender, birth_date: p.birthDate,
         registration: p.registration, tags: `{${p.tags.join(',')}}`, householder: p.householder,
       };
     });
     await db.execute(sql`
-      insert into ${residents} (district_id, street_id, community_id, grid_id, household_id, name, id_card_number, phone, gender,
-        birth_date, registration, tags, householder)
-      select district_id, street_id, community_id, grid_id, household_id, name, id_card_number, phone, gender::gender,
-        birth_date, registration::registration, tags::resident_tag[], householder
+      insert into ${residents} (district_id, street_id, community_id, grid_id, household_id, name, id_card_encrypted, id_card_hash, id_card_masked,
+        phone, gender, birth_date, registration, tags, householder)
+      select district_id, street_id, community_id, grid_id, household_id, name, id_card_encrypted, id_card_hash, id_card_masked,
+        phone, gender::gender, birth_date, registration::registration, tags::resident_tag[], householder
       from json_to_recordset(${JSON.stringify(rows)}::json) as t(district_id int, street_id int, community_id int, grid_id int,
-        household_id int, name text, id_card_number text, phone text, gender text, birth_date date, registration text, tags text, householder boolean)`);
+        household_id int, name text, id_card_encrypted text, id_card_hash text, id_card_masked text, phone text, gender text, birth_date date,
+        registration text, tags text, householder boolean)`);
   }
   return { householdsCreated: fresh.length, residentsCreated: people.length };
 }

@@ -2,6 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { idCardCheckChar } from '../../../src/modules/grid/identity';
 import { grids, households, residents, staffMembers, streets } from '../../../src/modules/grid/grid.tables';
+import { TEST_PERSONAL_DATA_KEY } from '../../helpers/database';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
 
@@ -43,7 +44,7 @@ describe('residents', () => {
       name: '王秀英', gender: 'FEMALE', birthDate: '1990-07-04', idCardNumber: `371***********${number.slice(-4)}`, phone: '139****5678',
       tags: ['PARTY_MEMBER'], household: { id: u.ids.household },
     });
-    const [row] = await t.database.db.select().from(residents).where(eq(residents.idCardNumber, number));
+    const [row] = await t.database.db.select().from(residents).where(eq(residents.idCardHash, TEST_PERSONAL_DATA_KEY.lookup(number)));
     expect(row.registration).toBe('FLOATING');
   });
 

@@ -1,10 +1,12 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, migrateDatabase, openDatabase, wrapPglite } from '../../../src/db/client';
+import { type Database, openDatabase, wrapPglite } from '../../../src/db/client';
+import { migrateDatabase } from '../../../src/db/migrate';
+import { TEST_PERSONAL_DATA_KEY } from '../../helpers/database';
 import { type GridSeedSummary, SEED_REFERENCE_DATE, seedGrid } from '../../../src/modules/grid/grid.seed';
 import { grids, households, residents, staffAssignments, staffMembers } from '../../../src/modules/grid/grid.tables';
-import { checkIdCard, isMainlandMobile } from '../../../src/modules/grid/identity';
+import { checkIdCard, isMainlandMobile, maskIdCard } from '../../../src/modules/grid/identity';
 
 let database: Database;
 let twin: Database;
@@ -28,12 +30,12 @@ function ageOn(birthDate: string, on = SEED_REFERENCE_DATE): number {
 
 beforeAll(async () => {
   database = await openDatabase({});
-  await migrateDatabase(database);
+  await migrateDatabase(database, TEST_PERSONAL_DATA_KEY);
   // A fresh, migrated twin for the determinism check (cloning is much faster than a new start).
   twin = wrapPglite((await database.pglite!.clone()) as PGlite);
-  summary = await seedGrid(database.db, { scale: 1 });
-  twinSummary = await seedGrid(twin.db, { scale: 1 });
-}, 60_000);
+  summary = await seedGrid(database.db, { scale: 1, personalDataKey: TEST_PERSONAL_DATA_KEY });
+  twinSummary = await seedGrid(twin.db, { scale: 1, personalDataKey: TEST_PERSONAL_DATA_KEY });
+}, 120_000);
 
 afterAll(async () => {
   await twin?.close();
@@ -71,14 +73,16 @@ describe('seedGrid at scale 1', () => {
     ]);
   });
 
-  it('gives every resident a valid, unique ID card number that matches their gender and birth date', async () => {
-    const all = await database.db.select({
-      idCardNumber: residents.idCardNumber, gender: residents.gender, birthDate: residents.birthDate, phone: residents.phone,
-      name: residents.name,
+  it('gives every resident a valid, unique ID card number that matches their gender and birth date, stored sealed', async () => {
+    const rows = await database.db.select({
+      idCardEncrypted: residents.idCardEncrypted, idCardHash: residents.idCardHash, idCardMasked: residents.idCardMasked,
+      gender: residents.gender, birthDate: residents.birthDate, phone: residents.phone, name: residents.name,
     }).from(residents);
+    const all = rows.map((r) => ({ ...r, idCardNumber: TEST_PERSONAL_DATA_KEY.open(r.idCardEncrypted) }));
     const bad = all.filter((r) => {
       const check = checkIdCard(r.idCardNumber);
-      return !check.ok || check.facts.gender !== r.gender || check.facts.birthDate !== r.birthDate;
+      return !check.ok || check.facts.gender !== r.gender || check.facts.birthDate !== r.birthDate
+        || r.idCardHash !== TEST_PERSONAL_DATA_KEY.lookup(r.idCardNumber) || r.idCardMasked !== maskIdCard(r.idCardNumber);
     });
     expect(bad).toEqual([]);
     expect(new Set(all.map((r) => r.idCardNumber)).size).toBe(all.length);
@@ -234,13 +238,18 @@ describe('seedGrid at scale 1', () => {
     expect(perMember.size).toBe(members.length);
   });
 
-  it('gives identical rows when seeded again into a fresh database', async () => {
+  it('gives identical rows when seeded again into a fresh database, but for the random IVs of the sealed ID numbers', async () => {
     expect(twinSummary).toEqual(summary);
     const digest = (db: Database, table: string) => one<{ md5: string }>(
-      sql`select md5(string_agg(t::text, E'\n' order by t.id)) as md5 from ${sql.identifier(table)} t`, db);
+      sql`select md5(string_agg((to_jsonb(t) - 'id_card_encrypted')::text, E'\n' order by t.id)) as md5 from ${sql.identifier(table)} t`, db);
     for (const table of ['residents', 'households', 'buildings', 'grids', 'staff_members', 'staff_assignments']) {
       expect((await digest(twin, table)).md5, table).toBe((await digest(database, table)).md5);
     }
+    const sealed = async (db: Database) => (await db.db.select({ sealed: residents.idCardEncrypted }).from(residents).orderBy(residents.id).limit(100))
+      .map((r) => r.sealed);
+    const [ours, theirs] = [await sealed(database), await sealed(twin)];
+    expect(theirs.map((s) => TEST_PERSONAL_DATA_KEY.open(s))).toEqual(ours.map((s) => TEST_PERSONAL_DATA_KEY.open(s)));
+    expect(theirs.filter((s, i) => s === ours[i])).toEqual([]);
     // Not a trivially empty digest: the first resident is a real person.
     const [first] = await database.db.select().from(residents).orderBy(residents.id).limit(1);
     expect(first.householder).toBe(true);

@@ -14,7 +14,7 @@ import { grids, households, residents } from '../../../src/modules/grid/grid.tab
 import { idCardCheckChar } from '../../../src/modules/grid/identity';
 import { ledgerImports } from '../../../src/modules/import/import.tables';
 import { LEDGER_COLUMNS } from '../../../src/modules/import/ledger.template';
-import { onServer } from '../../helpers/database';
+import { onServer, TEST_PERSONAL_DATA_KEY } from '../../helpers/database';
 import { demoUnits, type DemoUnits } from '../../helpers/fixtures';
 import { Role, startTestServer, type TestServer } from '../../helpers/server';
 
@@ -242,7 +242,7 @@ describe('uploading', () => {
     expect(status).toBe(422);
     expect(body.problems.map((p: any) => [p.row, p.code])).toEqual([[5, 'PHONE_INVALID']]);
     expect(await counts()).toEqual(before);
-    expect(await t.database.db.select().from(residents).where(inArray(residents.idCardNumber, names))).toEqual([]);
+    expect(await t.database.db.select().from(residents).where(inArray(residents.idCardHash, names.map((n) => TEST_PERSONAL_DATA_KEY.lookup(n))))).toEqual([]);
   });
 
   test('a GBK-encoded CSV, as Excel saves it, reads the same', async () => {
@@ -329,7 +329,7 @@ describe('the command line', () => {
       const refused = await cli().catch((error: { code: number; stdout: string }) => error);
       expect(refused).toMatchObject({ code: 1, stdout: expect.stringContaining('DUPLICATE_IN_DATABASE') });
       if (onServer()) {
-        expect(await t.database.db.select({ name: residents.name }).from(residents).where(eq(residents.idCardNumber, idCard))).toEqual([{ name: '尤命令' }]);
+        expect(await t.database.db.select({ name: residents.name }).from(residents).where(eq(residents.idCardHash, TEST_PERSONAL_DATA_KEY.lookup(idCard)))).toEqual([{ name: '尤命令' }]);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
