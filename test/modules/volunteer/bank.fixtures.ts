@@ -96,6 +96,15 @@ export async function bankWorld(t: TestServer, label: string) {
       attendanceConfirm(activityId: $a, attendees: $list, idempotencyKey: $key) { activity { id } ${ERRORS} } }`, { a: activityId, list: attendees, key }, token)).attendanceConfirm;
   }
 
+  /** A volunteer with the points of a confirmed attendance of `hours` today in the team's activity. */
+  async function volunteerWithPoints(teamId: string, name: string, hours: number): Promise<Person> {
+    const person = await volunteer(name);
+    const served = await activity(teamId, secretary, -1 / 60, hours, 50, `${name}的服务`);
+    const confirmed = await confirm(served, [{ volunteerId: person.id }]);
+    if (confirmed.userErrors.length > 0) throw new Error(`attendance of ${name} refused: ${JSON.stringify(confirmed.userErrors)}`);
+    return person;
+  }
+
   async function merchant(name: string) {
     const r = await done(t, 'merchantCreate', `mutation($input: MerchantCreateInput!) { merchantCreate(input: $input) { merchant { id } ${ERRORS} } }`,
       { input: { communityId: community.id, name, address: '黄河二路88号', phone: '0543-3168888' } }, officer);
@@ -115,7 +124,7 @@ export async function bankWorld(t: TestServer, label: string) {
   }
 
   return {
-    street, community, officer, admin, secretary, volunteer, team, activity, heldOn, startedAgo, signUp, confirm, merchant, item, redeem,
+    street, community, officer, admin, secretary, volunteer, volunteerWithPoints, team, activity, heldOn, startedAgo, signUp, confirm, merchant, item, redeem,
   };
 }
 

@@ -5,7 +5,7 @@ import { rateOn } from '../../../src/modules/volunteer/bank.ledger';
 import { bankAccounts, ledgerEntries, ledgerMovements, merchantItems, redemptions } from '../../../src/modules/volunteer/volunteer.tables';
 import { onServer } from '../../helpers/database';
 import { startTestServer, type TestServer } from '../../helpers/server';
-import { bankWorld, ERRORS, keyOfId, ledgerBalance, today, type BankWorld, type Person } from './bank.fixtures';
+import { bankWorld, ERRORS, keyOfId, ledgerBalance, today, type BankWorld } from './bank.fixtures';
 
 /** Real concurrency needs real connections: a PostgreSQL server, where each request holds its own. */
 describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL server)', () => {
@@ -23,14 +23,6 @@ describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL 
     return answers.map((a) => a.data[field] as { userErrors: { code: string }[] });
   }
 
-  /** A volunteer with exactly these points, earned by a confirmed attendance of `hours` today. */
-  async function volunteerWith(name: string, hours: number): Promise<Person> {
-    const person = await w.volunteer(name);
-    const activity = await w.activity(teamId, w.secretary, -1 / 60, hours, 50, `${name}的服务`);
-    expect((await w.confirm(activity, [{ volunteerId: person.id }])).userErrors).toEqual([]);
-    return person;
-  }
-
   beforeAll(async () => {
     t = await startTestServer();
     w = await bankWorld(t, 'race');
@@ -40,7 +32,7 @@ describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL 
 
   test('20 redemptions at once against a balance that covers 5: exactly 5 succeed, 15 are INSUFFICIENT_BALANCE, the balance ends at 0 and never dips below', async () => {
     const rate = await rateOn(t.database.db, today());
-    const spender = await volunteerWith('并发甲', 5);
+    const spender = await w.volunteerWithPoints(teamId, '并发甲', 5);
     expect((await ledgerBalance(t, spender.key)).points).toBe(5 * rate);
     // Four items at two merchants, in turn: the item locks do not line the requests up, only the account lock can.
     const shops = [await w.merchant('并发超市一'), await w.merchant('并发超市二')];
@@ -68,7 +60,7 @@ describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL 
 
   test('the same redemption sent 8 times at once with one idempotency key spends once', async () => {
     const rate = await rateOn(t.database.db, today());
-    const buyer = await volunteerWith('并发乙', 1);
+    const buyer = await w.volunteerWithPoints(teamId, '并发乙', 1);
     const shop = await w.merchant('并发超市三');
     const item = await w.item(shop.token, '挂面', 1);
     const movementsBefore = (await t.database.db.select({ n: count() }).from(ledgerMovements))[0].n;
@@ -81,7 +73,7 @@ describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL 
 
   test('one idempotency key sent at once with four different items: one redemption, the other three IDEMPOTENCY_KEY_REUSED', async () => {
     const rate = await rateOn(t.database.db, today());
-    const buyer = await volunteerWith('并发丙', 4);
+    const buyer = await w.volunteerWithPoints(teamId, '并发丙', 4);
     const shop = await w.merchant('并发超市五');
     const items = [await w.item(shop.token, '酱油', 1), await w.item(shop.token, '米醋', 1), await w.item(shop.token, '食盐', 1), await w.item(shop.token, '白糖', 1)];
     const payloads = await together(items.map((itemId) => ({ query: REDEEM, variables: { input: { itemId, quantity: 1 }, key: 'one-key-four-items' }, token: buyer.token })), 'redemptionCreate');
@@ -93,7 +85,7 @@ describe.runIf(onServer())('the love bank under concurrent requests (PostgreSQL 
 
   test('10 redemptions at once of an item with 3 in stock: 3 succeed, 7 are CAPACITY_REACHED, stock ends at 0', async () => {
     const buyers = [];
-    for (let i = 0; i < 10; i += 1) buyers.push(await volunteerWith(`并发买家${i}`, 1));
+    for (let i = 0; i < 10; i += 1) buyers.push(await w.volunteerWithPoints(teamId, `并发买家${i}`, 1));
     const shop = await w.merchant('并发超市四');
     const item = await w.item(shop.token, '限量月饼', 1, 3);
     const payloads = await together(buyers.map((b, i) => ({ query: REDEEM, variables: { input: { itemId: item, quantity: 1 }, key: `stock-${i}` }, token: b.token })), 'redemptionCreate');

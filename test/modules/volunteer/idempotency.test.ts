@@ -29,14 +29,6 @@ async function books(person: Person) {
   return { redemptions: await countOf(redemptions), movements: await countOf(ledgerMovements), signups: await countOf(activitySignups), balance: await ledgerBalance(t, person.key) };
 }
 
-/** A volunteer with points from a confirmed attendance of `hours` today. */
-async function volunteerWith(name: string, hours: number): Promise<Person> {
-  const person = await w.volunteer(name);
-  const activity = await w.activity(teamId, w.secretary, -1 / 60, hours, 50, `${name}的服务`);
-  expect((await w.confirm(activity, [{ volunteerId: person.id }])).userErrors).toEqual([]);
-  return person;
-}
-
 beforeAll(async () => {
   t = await startTestServer();
   w = await bankWorld(t, 'idem');
@@ -47,7 +39,7 @@ afterAll(async () => t?.close());
 
 describe('an idempotency key is bound to its request', () => {
   test('the same key with the same input, its members in another order, answers the first redemption and spends once', async () => {
-    const buyer = await volunteerWith('赵一', 2);
+    const buyer = await w.volunteerWithPoints(teamId, '赵一', 2);
     const soap = await w.item(shop.token, '香皂', 1);
     const first = await redeem(buyer, { itemId: soap, quantity: 2 }, 'buy-soap');
     expect(first.userErrors).toEqual([]);
@@ -58,7 +50,7 @@ describe('an idempotency key is bound to its request', () => {
   });
 
   test('redeeming item 36 with the key of the item-37 redemption is IDEMPOTENCY_KEY_REUSED, and nothing is spent', async () => {
-    const buyer = await volunteerWith('钱二', 4);
+    const buyer = await w.volunteerWithPoints(teamId, '钱二', 4);
     const item37 = await w.item(shop.token, '食用油', 1);
     const item36 = await w.item(shop.token, '大米', 1);
     const bought = await redeem(buyer, { itemId: item37, quantity: 1 }, 'phone-purchase-1');
@@ -84,7 +76,7 @@ describe('an idempotency key is bound to its request', () => {
   });
 
   test('the key of a redemption used for a sign-up is IDEMPOTENCY_KEY_REUSED, and no sign-up is made', async () => {
-    const person = await volunteerWith('孙三', 1);
+    const person = await w.volunteerWithPoints(teamId, '孙三', 1);
     const tea = await w.item(shop.token, '茶叶', 1);
     expect((await redeem(person, { itemId: tea, quantity: 1 }, 'k-1')).userErrors).toEqual([]);
     const activity = await w.activity(teamId, w.secretary, 24, 2, 10, '周末义诊');
@@ -97,7 +89,7 @@ describe('an idempotency key is bound to its request', () => {
   });
 
   test('keys are per caller: another volunteer may use the same key for a purchase of their own', async () => {
-    const [one, two] = [await volunteerWith('周四', 1), await volunteerWith('吴五', 1)];
+    const [one, two] = [await w.volunteerWithPoints(teamId, '周四', 1), await w.volunteerWithPoints(teamId, '吴五', 1)];
     const [salt, sugar] = [await w.item(shop.token, '食盐', 1), await w.item(shop.token, '白糖', 1)];
     const a = await redeem(one, { itemId: salt, quantity: 1 }, 'my-first-purchase');
     const b = await redeem(two, { itemId: sugar, quantity: 1 }, 'my-first-purchase');
@@ -106,7 +98,7 @@ describe('an idempotency key is bound to its request', () => {
   });
 
   test('a key claimed before keys kept their arguments answers repeats of its operation and refuses other operations', async () => {
-    const person = await volunteerWith('郑六', 2);
+    const person = await w.volunteerWithPoints(teamId, '郑六', 2);
     const noodles = await w.item(shop.token, '挂面', 1);
     const bought = await redeem(person, { itemId: noodles, quantity: 1 }, 'old-phone-key');
     await t.database.db.update(idempotencyKeys).set({ requestDigest: null })
